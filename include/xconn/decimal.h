@@ -1,0 +1,98 @@
+/* xconn/decimal.h: xc_dec, the exact decimal used for every price, quantity, balance and fee.
+ *
+ * A value is coef * 10^exp with |coef| < 10^38 (38 significant digits) and exp in
+ * [XC_DEC_EXP_MIN, XC_DEC_EXP_MAX]. Values keep the scale they were parsed with ("0.00100000" has
+ * exp -8); comparison and arithmetic are by value, formatting is canonical (no trailing zeros).
+ * Parsing, formatting, add, subtract and multiply are exact; division, quantisation and rescaling
+ * take an explicit rounding mode. A result that does not fit returns XC_ERANGE, never a rounded
+ * value. xc_dec is a plain value: copy it freely; every function is pure and thread-safe.
+ */
+#ifndef XCONN_DECIMAL_H
+#define XCONN_DECIMAL_H
+
+#include "xconn/common.h"
+#include "xconn/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define XC_DEC_DIGITS 38  /* maximum significant digits */
+#define XC_DEC_EXP_MIN (-64)
+#define XC_DEC_EXP_MAX 64
+/* Buffer size that holds any formatted xc_dec, including the NUL. */
+#define XC_DEC_STR_MAX 112
+
+__extension__ typedef __int128 xc_dec_coef;
+
+typedef struct xc_dec {
+  xc_dec_coef coef; /* private: use the functions below */
+  int32_t exp;      /* private */
+} xc_dec;
+
+typedef enum xc_round {
+  XC_ROUND_DOWN = 0,         /* toward negative infinity (floor) */
+  XC_ROUND_UP,               /* toward positive infinity (ceiling) */
+  XC_ROUND_TOWARD_ZERO,      /* truncate */
+  XC_ROUND_AWAY_FROM_ZERO,
+  XC_ROUND_HALF_EVEN,        /* banker's rounding */
+  XC_ROUND_HALF_UP,          /* half away from zero */
+  XC_ROUND_EXACT             /* no rounding allowed: XC_EINVAL if the result is not exact */
+} xc_round;
+
+#define XC_DEC_ZERO ((xc_dec){0, 0})
+
+/* Parses len bytes (no NUL needed): optional sign, digits with an optional point, optional
+ * exponent ("0.00100000", "1e-8", "1E+3", "-0", "+5", "007.50"). No spaces, no hex, no inf/nan.
+ * XC_EPARSE on bad syntax, XC_ERANGE when more than 38 significant digits or exponent out of range
+ * (trailing zeros after the point beyond 38 digits are dropped exactly, never rounded). */
+XC_API xc_status xc_dec_parse(const char *s, size_t len, xc_dec *out);
+/* xc_dec_parse on a NUL-terminated string. */
+XC_API xc_status xc_dec_from_cstr(const char *s, xc_dec *out);
+
+/* Canonical text: no exponent, no trailing fractional zeros, "0" for any zero, "-" for negatives.
+ * Returns the length written (NUL added) or XC_ENOSPC (cap < XC_DEC_STR_MAX always suffices). */
+XC_API int xc_dec_to_str(xc_dec d, char *buf, size_t cap);
+/* Text with exactly `places` fractional digits (0..64), rounding with `mode` when needed.
+ * Returns the length or a negative xc_status (XC_ENOSPC, XC_ERANGE, XC_EINVAL). */
+XC_API int xc_dec_to_str_fixed(xc_dec d, int places, xc_round mode, char *buf, size_t cap);
+
+/* -1, 0 or 1 as a <, ==, > b, by value (1.0 == 1). */
+XC_API int xc_dec_cmp(xc_dec a, xc_dec b);
+XC_API bool xc_dec_eq(xc_dec a, xc_dec b);
+XC_API bool xc_dec_is_zero(xc_dec a);
+/* -1, 0 or 1. */
+XC_API int xc_dec_sign(xc_dec a);
+XC_API xc_dec xc_dec_neg(xc_dec a);
+XC_API xc_dec xc_dec_abs(xc_dec a);
+/* Strips trailing zeros from the coefficient (1.500 -> 1.5; zero -> 0e0). */
+XC_API xc_dec xc_dec_normalize(xc_dec a);
+
+/* Exact arithmetic; XC_ERANGE if the exact result does not fit. */
+XC_API xc_status xc_dec_add(xc_dec a, xc_dec b, xc_dec *out);
+XC_API xc_status xc_dec_sub(xc_dec a, xc_dec b, xc_dec *out);
+XC_API xc_status xc_dec_mul(xc_dec a, xc_dec b, xc_dec *out);
+/* a / b rounded to `places` fractional digits with `mode`. XC_EINVAL when b is zero. */
+XC_API xc_status xc_dec_div(xc_dec a, xc_dec b, int places, xc_round mode, xc_dec *out);
+/* Rounds a to a multiple of step (> 0) with `mode` (price to tick size, quantity to step size). */
+XC_API xc_status xc_dec_quantize(xc_dec a, xc_dec step, xc_round mode, xc_dec *out);
+/* Rounds a to `places` fractional digits with `mode`. */
+XC_API xc_status xc_dec_round(xc_dec a, int places, xc_round mode, xc_dec *out);
+/* True if a is an exact multiple of step (step > 0). */
+XC_API bool xc_dec_is_multiple(xc_dec a, xc_dec step);
+
+/* v * 10^exp, exact. XC_ERANGE if exp is out of range. */
+XC_API xc_status xc_dec_from_i64(int64_t v, int exp, xc_dec *out);
+/* The integer part of a rounded with mode; XC_ERANGE if it does not fit in int64. */
+XC_API xc_status xc_dec_to_i64(xc_dec a, xc_round mode, int64_t *out);
+/* a / tick as an integer tick count, rounded with mode (XC_ROUND_EXACT fails unless exact). */
+XC_API xc_status xc_dec_to_ticks(xc_dec a, xc_dec tick, xc_round mode, int64_t *out);
+/* ticks * tick, exact. */
+XC_API xc_status xc_dec_from_ticks(int64_t ticks, xc_dec tick, xc_dec *out);
+/* Number of fractional digits needed to write a exactly (0 for integers): precision of a tick. */
+XC_API int xc_dec_places(xc_dec a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

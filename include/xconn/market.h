@@ -1,0 +1,94 @@
+/* xconn/market.h: instruments (symbol rules) and market-data subscriptions.
+ *
+ * Instruments are loaded when a venue is first used and refreshed periodically; reads are safe from
+ * any thread and copy into caller-owned structs. Subscriptions are desired state: the engine
+ * (re)establishes them after every reconnect and tells the user through connection-state and
+ * book-state events; the user never resubscribes. Market-data events arrive through the client's
+ * event callback (xconn/events.h).
+ */
+#ifndef XCONN_MARKET_H
+#define XCONN_MARKET_H
+
+#include "xconn/client.h"
+#include "xconn/decimal.h"
+#include "xconn/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum xc_instrument_status {
+  XC_INSTR_TRADING = 1,
+  XC_INSTR_HALTED = 2,    /* HALT, BREAK, CANCEL_ONLY, END_OF_DAY, Closed, Settling... */
+  XC_INSTR_PRELAUNCH = 3,
+  XC_INSTR_DELISTED = 4
+} xc_instrument_status;
+
+typedef enum xc_contract {
+  XC_CONTRACT_SPOT = 0,
+  XC_CONTRACT_PERPETUAL = 1
+} xc_contract;
+
+/* The trading rules of one instrument. A zero decimal means "no such rule" for the optional ones
+ * (max_notional, market_max_qty). */
+typedef struct xc_instrument {
+  xc_venue venue;
+  xc_market market;
+  xc_contract contract;
+  xc_instrument_status status;
+  char symbol[XC_SYMBOL_MAX];       /* unified: "BTC/USDT" */
+  char venue_symbol[XC_SYMBOL_MAX]; /* venue's: "BTCUSDT" */
+  char base[XC_ASSET_MAX];
+  char quote[XC_ASSET_MAX];
+  char settle[XC_ASSET_MAX];
+  xc_dec tick_size;      /* price step */
+  xc_dec step_size;      /* quantity step (LIMIT) */
+  xc_dec min_qty, max_qty;
+  xc_dec market_step_size, market_min_qty, market_max_qty; /* MARKET orders, when different */
+  xc_dec min_price, max_price;
+  xc_dec min_notional, max_notional;
+  xc_dec quote_step;     /* precision of quote amounts (MARKET by quote quantity) */
+  int price_precision;   /* fractional digits of tick_size */
+  int qty_precision;     /* fractional digits of step_size */
+} xc_instrument;
+
+/* Copies the rules of `symbol` (unified) on venue v into *out. XC_ENOTFOUND if unknown; on first
+ * use this loads the venue's instruments (blocking: not from a callback unless already loaded). */
+XC_API xc_status xc_instrument_get(xc_client *c, xc_venue v, const char *symbol, xc_instrument *out);
+
+/* Rounds a price to the instrument's tick with mode (e.g. XC_ROUND_DOWN for bids). */
+XC_API xc_status xc_instrument_round_price(const xc_instrument *in, xc_dec price, xc_round mode, xc_dec *out);
+/* Rounds a quantity to the instrument's step (market=true: the MARKET step). */
+XC_API xc_status xc_instrument_round_qty(const xc_instrument *in, xc_dec qty, bool market, xc_round mode,
+                                         xc_dec *out);
+
+/* Market-data channels. */
+typedef enum xc_channel {
+  XC_CH_TICKER = 1, /* 24 h statistics + last price */
+  XC_CH_BBO = 2,    /* best bid / ask (book ticker) */
+  XC_CH_TRADES = 3, /* public trades */
+  XC_CH_BOOK = 4    /* L2 order book, kept locally and checked for continuity */
+} xc_channel;
+
+typedef struct xc_sub_opts {
+  xc_venue venue;
+  const char *symbol;   /* unified symbol */
+  xc_channel channel;
+  /* XC_CH_BOOK: levels per side kept and reported (0 = the full-depth diff stream synchronised with
+   * a snapshot, the default; otherwise the venue's nearest depth at or above it). */
+  uint32_t depth;
+  /* XC_CH_BOOK: levels per side carried in each book event (default 10; 0 = only the state and the
+   * best bid/ask). */
+  uint32_t event_levels;
+} xc_sub_opts;
+
+/* Adds a subscription (reference-counted: the same channel twice shares one stream) and returns its
+ * id. Asynchronous: data starts flowing through events. */
+XC_API xc_status xc_subscribe(xc_client *c, const xc_sub_opts *o, uint64_t *sub_id);
+/* Removes a subscription. XC_ENOTFOUND for an unknown id. */
+XC_API xc_status xc_unsubscribe(xc_client *c, uint64_t sub_id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

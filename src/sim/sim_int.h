@@ -152,7 +152,7 @@ void xc__sim_resp_json(xc__sim_resp *resp, int status, const char *json);
 typedef void (*xc__sim_http_fn)(const xc__sim_req *req, xc__sim_resp *resp, void *user);
 
 /* Routes `method` (NULL = any) + `path` on port ep to fn. Path matching is exact, or by prefix
- * when path ends with '*' ("/fapi/v1/*"). The first registered match wins, exact routes before
+ * when path ends with '*' (e.g. "/fapi/v1/" followed by a star). The first registered match wins, exact routes before
  * prefix routes. A request no route matches gets the port's fallback, else 404 with an empty
  * JSON object. XC_EFULL when the route table is full (256 per port). */
 xc_status xc__sim_route(xc_sim *sim, xc_sim_ep ep, const char *method, const char *path,

@@ -161,7 +161,8 @@ static void finish(hstate *hs, hreq *r, CURLcode rc) {
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
   bool brfail = false;
   xc_status st = classify(r, rc, status, &brfail);
-  if (r->br) xc__breaker_group_record(r->br, brfail, xc__engine_now_ms(hs->e));
+  (void)brfail;
+  if (r->br) xc__breaker_group_record(r->br, st, xc_mono_ns() / 1000000);
   if (r->prev) r->prev->next = r->next;
   else hs->inflight = r->next;
   if (r->next) r->next->prev = r->prev;
@@ -409,7 +410,7 @@ static void submit_cmd(xc__engine *e, void *arg, bool cancelled) {
     return;
   }
   r->hs = hs;
-  if (r->br && !xc__breaker_group_allow(r->br, xc__engine_now_ms(e))) {
+  if (r->br && !xc__breaker_group_allow(r->br, xc_mono_ns() / 1000000)) {
     complete(r, XC_EBREAKER, 0, "circuit breaker open");
     hreq_free(r);
     return;

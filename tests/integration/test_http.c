@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "transport/breaker_group.h"
 #include "transport/engine.h"
 #include "transport/http.h"
@@ -322,23 +323,24 @@ static void test_cancel_at_shutdown(void **s) {
 /* The breaker opens after a 5xx burst, fails fast, lets a probe through after open_ms and
  * closes on its success. */
 static char g_trans[256];
-static void on_brk(const char *name, xc__brk_state from, xc__brk_state to, void *user) {
+static void on_brk(const char *name, const xc_breaker_event *ev, void *user) {
   (void)user;
-  (void)from;
   size_t n = strlen(g_trans);
-  snprintf(g_trans + n, sizeof g_trans - n, "%s%s:%s", n ? "," : "", name, xc__brk_state_name(to));
+  snprintf(g_trans + n, sizeof g_trans - n, "%s%s:%s", n ? "," : "", name, xc_breaker_state_name(ev->to));
 }
+static uint64_t now_ms(void) { return xc_mono_ns() / 1000000; }
 
 static void test_breaker(void **s) {
   (void)s;
   fixture *f = fx_new(false);
-  xc__breaker_group_opts bo;
-  xc__breaker_group_opts_default(&bo);
-  bo.name = "sim.rest";
-  bo.failure_threshold = 3;
-  bo.open_ms = 200;
+  xc_breaker_opts bo;
+  xc_breaker_opts_default(&bo);
+  bo.consecutive_failures = 3;
+  bo.window_ms = 0;
+  bo.open_timeout_ms = 200;
+  bo.open_timeout_max_ms = 200;
   xc__breaker_group *br;
-  assert_int_equal(xc__breaker_group_new(&bo, on_brk, NULL, &br), XC_OK);
+  assert_int_equal(xc__breaker_group_new("sim.rest", &bo, on_brk, NULL, &br), XC_OK);
   atomic_store(&g_fail_left, 4);
   result *r;
   for (int i = 0; i < 3; i++) {
@@ -346,7 +348,7 @@ static void test_breaker(void **s) {
     assert_int_equal(r->st, XC_EHTTP);
     res_free(r);
   }
-  assert_int_equal(xc__breaker_group_state(br), XC__BRK_OPEN);
+  assert_int_equal(xc__breaker_group_state(br, now_ms()), XC_BREAKER_OPEN);
   int hits = atomic_load(&g_hits);
   r = run(f->e, "GET", url(f, "/flaky"), NULL, 0, br);
   assert_int_equal(r->st, XC_EBREAKER);
@@ -356,19 +358,19 @@ static void test_breaker(void **s) {
   r = run(f->e, "GET", url(f, "/flaky"), NULL, 0, br); /* probe fails (4th 503) -> open again */
   assert_int_equal(r->st, XC_EHTTP);
   res_free(r);
-  assert_int_equal(xc__breaker_group_state(br), XC__BRK_OPEN);
+  assert_int_equal(xc__breaker_group_state(br, now_ms()), XC_BREAKER_OPEN);
   usleep(250000);
   r = run(f->e, "GET", url(f, "/flaky"), NULL, 0, br); /* probe succeeds -> closed */
   assert_int_equal(r->st, XC_OK);
   res_free(r);
-  assert_int_equal(xc__breaker_group_state(br), XC__BRK_CLOSED);
-  assert_string_equal(g_trans, "sim.rest:open,sim.rest:half-open,sim.rest:open,sim.rest:half-open,sim.rest:closed");
+  assert_int_equal(xc__breaker_group_state(br, now_ms()), XC_BREAKER_CLOSED);
+  assert_string_equal(g_trans, "sim.rest:open,sim.rest:half_open,sim.rest:open,sim.rest:half_open,sim.rest:closed");
   /* 4xx is not a breaker failure */
   for (int i = 0; i < 5; i++) {
     r = run(f->e, "GET", url(f, "/400"), NULL, 0, br);
     res_free(r);
   }
-  assert_int_equal(xc__breaker_group_state(br), XC__BRK_CLOSED);
+  assert_int_equal(xc__breaker_group_state(br, now_ms()), XC_BREAKER_CLOSED);
   fx_free(f);
   xc__breaker_group_free(br);
 }

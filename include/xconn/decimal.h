@@ -20,8 +20,10 @@ extern "C" {
 #define XC_DEC_DIGITS 38  /* maximum significant digits */
 #define XC_DEC_EXP_MIN (-64)
 #define XC_DEC_EXP_MAX 64
-/* Buffer size that holds any formatted xc_dec, including the NUL. */
+/* Buffer size that holds any xc_dec_to_str output, including the NUL. */
 #define XC_DEC_STR_MAX 112
+/* Buffer size that holds any xc_dec_to_str_fixed output (any places 0..64), including the NUL. */
+#define XC_DEC_STR_FIXED_MAX 176
 
 __extension__ typedef __int128 xc_dec_coef;
 
@@ -43,9 +45,11 @@ typedef enum xc_round {
 #define XC_DEC_ZERO ((xc_dec){0, 0})
 
 /* Parses len bytes (no NUL needed): optional sign, digits with an optional point, optional
- * exponent ("0.00100000", "1e-8", "1E+3", "-0", "+5", "007.50"). No spaces, no hex, no inf/nan.
- * XC_EPARSE on bad syntax, XC_ERANGE when more than 38 significant digits or exponent out of range
- * (trailing zeros after the point beyond 38 digits are dropped exactly, never rounded). */
+ * exponent ("0.00100000", "1e-8", "1E+3", "-0", "+5", "007.50"; ".5" and "5." are accepted,
+ * "." is not). No spaces, no hex, no inf/nan. The value keeps its scale ("1.50" has exp -2).
+ * XC_EPARSE on bad syntax; XC_ERANGE when more than 38 significant digits (leading zeros do not
+ * count) or the exponent is out of range after exact adjustment (trailing zeros beyond 38 digits
+ * are dropped exactly, never rounded). XC_EINVAL if out is NULL (or s is NULL with len > 0). */
 XC_API xc_status xc_dec_parse(const char *s, size_t len, xc_dec *out);
 /* xc_dec_parse on a NUL-terminated string. */
 XC_API xc_status xc_dec_from_cstr(const char *s, xc_dec *out);
@@ -53,8 +57,10 @@ XC_API xc_status xc_dec_from_cstr(const char *s, xc_dec *out);
 /* Canonical text: no exponent, no trailing fractional zeros, "0" for any zero, "-" for negatives.
  * Returns the length written (NUL added) or XC_ENOSPC (cap < XC_DEC_STR_MAX always suffices). */
 XC_API int xc_dec_to_str(xc_dec d, char *buf, size_t cap);
-/* Text with exactly `places` fractional digits (0..64), rounding with `mode` when needed.
- * Returns the length or a negative xc_status (XC_ENOSPC, XC_ERANGE, XC_EINVAL). */
+/* Text with exactly `places` fractional digits (0..64), rounding with `mode` when needed; a value
+ * that rounds to zero prints without sign. Returns the length or a negative xc_status (XC_ENOSPC;
+ * XC_EINVAL for bad places/mode or XC_ROUND_EXACT when rounding is needed).
+ * cap >= XC_DEC_STR_FIXED_MAX always suffices. */
 XC_API int xc_dec_to_str_fixed(xc_dec d, int places, xc_round mode, char *buf, size_t cap);
 
 /* -1, 0 or 1 as a <, ==, > b, by value (1.0 == 1). */

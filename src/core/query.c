@@ -1,27 +1,38 @@
 /* Percent-encoding and form/query parsing. See query.h for the rules. */
 #include "core/query.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 static const char hex_upper[] = "0123456789ABCDEF";
 
-bool xc_pct_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '~';
+/* 1 for the RFC 3986 unreserved bytes. */
+static const unsigned char unreserved[256] = {
+    ['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
+bool xc_pct_unreserved(unsigned char c) { return unreserved[c]; }
+
+static size_t encoded_len(const char *in, size_t n) {
+  size_t extra = 0;
+  for (size_t i = 0; i < n; i++) extra += unreserved[(unsigned char)in[i]] ? 1 : 3;
+  return extra;
 }
 
-xc_status xc_pct_encode(xc_buf *b, const char *in, size_t n) {
-  if (!b || (!in && n)) return XC_EINVAL;
-  size_t extra = 0;
-  for (size_t i = 0; i < n; i++) extra += xc_pct_unreserved((unsigned char)in[i]) ? 1 : 3;
-  xc_status st = xc_buf_reserve(b, extra);
-  if (st) return st;
-  char *w = b->data + b->len;
+/* Writes the encoding of in[0..n) at w (room checked by the caller); returns the end. */
+static char *encode_to(char *w, const char *in, size_t n) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)in[i];
-    if (xc_pct_unreserved(c)) {
+    if (unreserved[c]) {
       *w++ = (char)c;
     } else {
       *w++ = '%';
@@ -29,6 +40,15 @@ xc_status xc_pct_encode(xc_buf *b, const char *in, size_t n) {
       *w++ = hex_upper[c & 15];
     }
   }
+  return w;
+}
+
+xc_status xc_pct_encode(xc_buf *b, const char *in, size_t n) {
+  if (!b || (!in && n)) return XC_EINVAL;
+  size_t extra = encoded_len(in, n);
+  xc_status st = xc_buf_reserve(b, extra);
+  if (st) return st;
+  encode_to(b->data + b->len, in, n);
   b->len += extra;
   b->data[b->len] = 0;
   return XC_OK;
@@ -82,11 +102,19 @@ xc_status xc_pct_decode(const char *in, size_t n, char *out, size_t cap, size_t 
 
 xc_status xc_form_add(xc_buf *b, const char *key, const char *val, size_t val_len) {
   if (!b || !key || (!val && val_len)) return XC_EINVAL;
-  xc_status st;
-  if (b->len && (st = xc_buf_putc(b, '&'))) return st;
-  if ((st = xc_pct_encode(b, key, strlen(key)))) return st;
-  if ((st = xc_buf_putc(b, '='))) return st;
-  return xc_pct_encode(b, val, val_len);
+  size_t kl = strlen(key);
+  size_t sep = b->len ? 1 : 0, ke = encoded_len(key, kl), ve = encoded_len(val, val_len);
+  size_t total = sep + ke + 1 + ve;
+  xc_status st = xc_buf_reserve(b, total);
+  if (st) return st;
+  char *w = b->data + b->len;
+  if (sep) *w++ = '&';
+  w = encode_to(w, key, kl);
+  *w++ = '=';
+  encode_to(w, val, val_len);
+  b->len += total;
+  b->data[b->len] = 0;
+  return XC_OK;
 }
 
 xc_status xc_form_add_str(xc_buf *b, const char *key, const char *val) {
@@ -95,9 +123,14 @@ xc_status xc_form_add_str(xc_buf *b, const char *key, const char *val) {
 }
 
 xc_status xc_form_add_i64(xc_buf *b, const char *key, int64_t val) {
-  char tmp[24];
-  int n = snprintf(tmp, sizeof tmp, "%" PRId64, val);
-  return xc_form_add(b, key, tmp, (size_t)n);
+  char tmp[24], *e = tmp + sizeof tmp, *p = e;
+  uint64_t u = val < 0 ? (uint64_t)0 - (uint64_t)val : (uint64_t)val;
+  do {
+    *--p = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (val < 0) *--p = '-';
+  return xc_form_add(b, key, p, (size_t)(e - p));
 }
 
 xc_status xc_query_parse(const char *src, size_t len, char *dst, size_t dst_cap, xc_kv *kv,

@@ -31,6 +31,12 @@ static void test_encode_rules(void **state) {
   assert_int_equal(xc_form_add(&b, "e", "", 0), XC_OK);
   assert_string_equal(b.data, "symbols=%5B%22BTCUSDT%22%2C%22LTCUSDT%22%5D&limit=-5&e=");
   assert_int_equal(xc_form_add_str(&b, "x", NULL), XC_EINVAL);
+  xc_buf_reset(&b);
+  assert_int_equal(xc_form_add_i64(&b, "a", 0), XC_OK);
+  assert_int_equal(xc_form_add_i64(&b, "b", INT64_MIN), XC_OK);
+  assert_int_equal(xc_form_add_i64(&b, "c", INT64_MAX), XC_OK);
+  assert_int_equal(xc_form_add_i64(&b, "timestamp", 1499827319559), XC_OK);
+  assert_string_equal(b.data, "a=0&b=-9223372036854775808&c=9223372036854775807&timestamp=1499827319559");
   /* a bounded buffer reports full */
   xc_buf_free(&b);
   xc_buf_init(&b);

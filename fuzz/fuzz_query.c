@@ -82,6 +82,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     CHECK(vs == ps);
   }
   xc_buf_free(&payload);
+
+  /* Query + body parsed together agree with parsing each part alone. */
+  char *both = malloc(size + 2), *part = malloc(size + 2);
+  CHECK(both && part);
+  xc_kv kb[32], kp[32];
+  size_t nb = 0, nq = 0, np = 0;
+  xc_status sb = xc_query_parse_both(src, ql, body, bl, both, size + 2, kb, 32, &nb, &nq);
+  xc_status sq = xc_query_parse(src, ql, part, ql + 1, kp, 32, &np);
+  if (sq != XC_OK) {
+    CHECK(sb == sq && nb == np);
+  } else {
+    CHECK(nq == np);
+    size_t nbody = 0;
+    xc_status sbody = xc_query_parse(body ? body : "", bl, part, bl + 1, kp, 32 - np, &nbody);
+    CHECK(sb == sbody && nb == np + nbody);
+    for (size_t i = 0; i < nbody; i++)
+      CHECK(kb[np + i].val_len == kp[i].val_len && memcmp(kb[np + i].val, kp[i].val, kp[i].val_len) == 0);
+  }
+  free(both);
+  free(part);
   free(dst);
   free(inplace);
   return 0;

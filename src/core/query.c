@@ -178,6 +178,24 @@ xc_status xc_query_parse(const char *src, size_t len, char *dst, size_t dst_cap,
   return XC_OK;
 }
 
+xc_status xc_query_parse_both(const char *query, size_t qlen, const char *body, size_t blen,
+                              char *dst, size_t dst_cap, xc_kv *kv, size_t kv_cap, size_t *n,
+                              size_t *nq) {
+  if (n) *n = 0;
+  if (nq) *nq = 0;
+  if (!n || (!query && qlen) || (!body && blen) || !dst) return XC_EINVAL;
+  if (dst_cap < qlen + blen + 2) return XC_ENOSPC;
+  size_t n1 = 0, n2 = 0;
+  xc_status st = xc_query_parse(query ? query : "", qlen, dst, qlen + 1, kv, kv_cap, &n1);
+  *n = n1;
+  if (nq) *nq = n1;
+  if (st) return st;
+  st = xc_query_parse(body ? body : "", blen, dst + qlen + 1, dst_cap - qlen - 1,
+                      kv ? kv + n1 : NULL, kv_cap - n1, &n2);
+  *n = n1 + n2;
+  return st;
+}
+
 const xc_kv *xc_query_find(const xc_kv *kv, size_t n, const char *key) {
   if (!kv || !key) return NULL;
   size_t kl = strlen(key);

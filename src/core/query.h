@@ -55,6 +55,13 @@ xc_status xc_form_add_i64(xc_buf *b, const char *key, int64_t val);
  * pairs, XC_ENOSPC if dst is too small. On failure *n is the number of pairs parsed so far. */
 xc_status xc_query_parse(const char *src, size_t len, char *dst, size_t dst_cap, xc_kv *kv,
                          size_t kv_cap, size_t *n);
+/* Parses a query string then a form body into one array (query pairs first, so lookups see the
+ * query's value of a duplicated key first: "the query string wins", binance.md 2.1). Either part
+ * may be NULL/empty. dst_cap >= qlen + blen + 2. *nq receives the number of pairs from the query
+ * (may be NULL). Errors as xc_query_parse. */
+xc_status xc_query_parse_both(const char *query, size_t qlen, const char *body, size_t blen,
+                              char *dst, size_t dst_cap, xc_kv *kv, size_t kv_cap, size_t *n,
+                              size_t *nq);
 /* The first pair whose key equals `key` (NUL-terminated), or NULL. */
 const xc_kv *xc_query_find(const xc_kv *kv, size_t n, const char *key);
 /* The first value of `key`: XC_OK with *val and *val_len, or XC_ENOTFOUND. */

@@ -105,6 +105,9 @@ xc_status xc_signer_verifyv(xc_signer *s, const xc_iov *iov, size_t niov, const 
 
 /* ---- Binance --------------------------------------------------------------------------------- */
 
+/* The header carrying the API key on Binance REST requests (and on SBE/stream handshakes). */
+#define XC_BINANCE_H_API_KEY "X-MBX-APIKEY"
+
 /* Binance SIGNED REST request. Parameters already in `query` and `body` (built with xc_form_add*,
  * percent-encoded) are kept in order. Appends `recvWindow` (if recv_window_ms > 0) and `timestamp`
  * to body when body is not NULL, else to query; signs totalParams = query || body; appends

@@ -159,6 +159,38 @@ static void test_parse_in_place(void **state) {
   assert_string_equal(kv[1].key, "price");
 }
 
+/* Query + body into one array: the query's value of a duplicated key is found first. */
+static void test_parse_both(void **state) {
+  (void)state;
+  const char *q = "symbol=BTCUSDT&side=BUY";
+  const char *b = "side=SELL&quantity=1&signature=abc";
+  char dst[64];
+  xc_kv kv[8];
+  size_t n = 0, nq = 0;
+  assert_int_equal(xc_query_parse_both(q, strlen(q), b, strlen(b), dst, sizeof dst, kv, 8, &n, &nq), XC_OK);
+  assert_int_equal(n, 5);
+  assert_int_equal(nq, 2);
+  const char *v;
+  assert_int_equal(xc_query_get(kv, n, "side", &v, NULL), XC_OK);
+  assert_string_equal(v, "BUY");
+  assert_int_equal(xc_query_get(kv + nq, n - nq, "side", &v, NULL), XC_OK);
+  assert_string_equal(v, "SELL");
+  assert_int_equal(xc_query_get(kv, n, "signature", &v, NULL), XC_OK);
+  assert_string_equal(v, "abc");
+  /* either part absent */
+  assert_int_equal(xc_query_parse_both(NULL, 0, b, strlen(b), dst, sizeof dst, kv, 8, &n, &nq), XC_OK);
+  assert_int_equal(n, 3);
+  assert_int_equal(nq, 0);
+  assert_int_equal(xc_query_parse_both(q, strlen(q), NULL, 0, dst, sizeof dst, kv, 8, &n, NULL), XC_OK);
+  assert_int_equal(n, 2);
+  /* bounds and errors in either part */
+  assert_int_equal(xc_query_parse_both(q, strlen(q), b, strlen(b), dst, strlen(q) + strlen(b) + 1, kv, 8, &n, &nq), XC_ENOSPC);
+  assert_int_equal(xc_query_parse_both(q, strlen(q), b, strlen(b), dst, sizeof dst, kv, 4, &n, &nq), XC_EFULL);
+  assert_int_equal(n, 4);
+  assert_int_equal(xc_query_parse_both(q, strlen(q), "a=%", 3, dst, sizeof dst, kv, 8, &n, &nq), XC_EPARSE);
+  assert_int_equal(xc_query_parse_both("a=%", 3, b, strlen(b), dst, sizeof dst, kv, 8, &n, &nq), XC_EPARSE);
+}
+
 /* Random key/value bytes survive encode -> parse. */
 static void test_roundtrip_property(void **state) {
   (void)state;
@@ -201,6 +233,7 @@ int main(void) {
       cmocka_unit_test(test_parse_basic),
       cmocka_unit_test(test_parse_errors),
       cmocka_unit_test(test_parse_in_place),
+      cmocka_unit_test(test_parse_both),
       cmocka_unit_test(test_roundtrip_property),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

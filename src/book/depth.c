@@ -1,0 +1,633 @@
+/* Hand-written validating decoders for depth messages (see depth.h). One pass over the bytes:
+ * every value is syntax-checked (skipped values too), known keys are decoded in place, and level
+ * strings are turned into exact (mantissa, fractional digits) pairs without division. */
+#include "book/depth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 32
+
+static const uint64_t pow10_u64[20] = {
+    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+    1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+    100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+    1000000000000000000ull, 10000000000000000000ull};
+
+/* Slots filled while walking an object tree; first occurrence wins. */
+enum {
+  F_E = 1u << 0, F_EVT = 1u << 1, F_T = 1u << 2, F_S = 1u << 3, F_U1 = 1u << 4, F_U = 1u << 5,
+  F_PU = 1u << 6, F_B = 1u << 7, F_A = 1u << 8, F_LUID = 1u << 9, F_SEQ = 1u << 10,
+  F_TS = 1u << 11, F_CTS = 1u << 12, F_STREAM = 1u << 13, F_TOPIC = 1u << 14, F_TYPE = 1u << 15,
+  F_RETCODE = 1u << 16, F_DATA = 1u << 17, F_RESULT = 1u << 18
+};
+
+typedef struct scan {
+  const char *p, *end;
+  xc_depth_dec *d;
+  uint32_t nlv;          /* levels stored in d->lv so far */
+  uint32_t seen;
+  /* decoded slots */
+  const char *e; size_t e_len;
+  const char *type; size_t type_len;
+  const char *topic; size_t topic_len;
+  int64_t E, T, U1, U, PU, LUID, SEQ, TS, CTS, RETCODE;
+  uint32_t b_off, b_n, a_off, a_n;
+  xc_depth_msg *out;
+} scan;
+
+static xc_status failf(scan *s, xc_status st, const char *what, const char *base) {
+  if (s->d) snprintf(s->d->err, sizeof s->d->err, "%s at byte %zu", what, (size_t)(s->p - base));
+  return st;
+}
+
+static inline void ws(scan *s) {
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t')) s->p++;
+}
+
+static inline int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* At '"': validates a string and returns its raw content (escapes not decoded). */
+static xc_status str(scan *s, const char **out, size_t *n) {
+  const char *p = s->p + 1, *end = s->end;
+  const char *start = p;
+  for (;;) {
+    if (p >= end) return XC_EPARSE;
+    unsigned char c = (unsigned char)*p;
+    if (c == '"') break;
+    if (c < 0x20) return XC_EPARSE;
+    if (c == '\\') {
+      if (p + 1 >= end) return XC_EPARSE;
+      char e = p[1];
+      if (e == 'u') {
+        if (p + 6 > end) return XC_EPARSE;
+        for (int i = 2; i < 6; i++)
+          if (hexval(p[i]) < 0) return XC_EPARSE;
+        p += 6;
+        continue;
+      }
+      if (!(e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+            e == 't'))
+        return XC_EPARSE;
+      p += 2;
+      continue;
+    }
+    p++;
+  }
+  if (out) *out = start;
+  if (n) *n = (size_t)(p - start);
+  s->p = p + 1;
+  return XC_OK;
+}
+
+/* At a JSON number: validates its grammar; returns its span. */
+static xc_status num_span(scan *s, const char **out, size_t *n) {
+  const char *p = s->p, *end = s->end, *start = p;
+  if (p < end && *p == '-') p++;
+  if (p >= end) return XC_EPARSE;
+  if (*p == '0') {
+    p++;
+  } else if (*p >= '1' && *p <= '9') {
+    while (p < end && *p >= '0' && *p <= '9') p++;
+  } else {
+    return XC_EPARSE;
+  }
+  if (p < end && *p == '.') {
+    p++;
+    if (p >= end || !(*p >= '0' && *p <= '9')) return XC_EPARSE;
+    while (p < end && *p >= '0' && *p <= '9') p++;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    p++;
+    if (p < end && (*p == '+' || *p == '-')) p++;
+    if (p >= end || !(*p >= '0' && *p <= '9')) return XC_EPARSE;
+    while (p < end && *p >= '0' && *p <= '9') p++;
+  }
+  *out = start;
+  *n = (size_t)(p - start);
+  s->p = p;
+  return XC_OK;
+}
+
+static xc_status skip_value(scan *s, int depth);
+
+static xc_status skip_container(scan *s, int depth, char close) {
+  if (depth >= MAX_DEPTH) return XC_EPARSE;
+  s->p++; /* [ or { */
+  ws(s);
+  if (s->p < s->end && *s->p == close) {
+    s->p++;
+    return XC_OK;
+  }
+  for (;;) {
+    xc_status st;
+    if (close == '}') {
+      ws(s);
+      if (s->p >= s->end || *s->p != '"') return XC_EPARSE;
+      if ((st = str(s, NULL, NULL)) != XC_OK) return st;
+      ws(s);
+      if (s->p >= s->end || *s->p != ':') return XC_EPARSE;
+      s->p++;
+    }
+    ws(s);
+    if ((st = skip_value(s, depth + 1)) != XC_OK) return st;
+    ws(s);
+    if (s->p >= s->end) return XC_EPARSE;
+    if (*s->p == ',') {
+      s->p++;
+      continue;
+    }
+    if (*s->p == close) {
+      s->p++;
+      return XC_OK;
+    }
+    return XC_EPARSE;
+  }
+}
+
+static xc_status lit(scan *s, const char *w, size_t n) {
+  if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0) return XC_EPARSE;
+  s->p += n;
+  return XC_OK;
+}
+
+static xc_status skip_value(scan *s, int depth) {
+  if (s->p >= s->end) return XC_EPARSE;
+  const char *t;
+  size_t n;
+  switch (*s->p) {
+  case '{': return skip_container(s, depth, '}');
+  case '[': return skip_container(s, depth, ']');
+  case '"': return str(s, NULL, NULL);
+  case 't': return lit(s, "true", 4);
+  case 'f': return lit(s, "false", 5);
+  case 'n': return lit(s, "null", 4);
+  default: return num_span(s, &t, &n);
+  }
+}
+
+/* A JSON integer number (no fraction, no exponent) into int64. */
+static xc_status int_value(scan *s, int64_t *out) {
+  const char *t;
+  size_t n;
+  if (s->p >= s->end) return XC_EPARSE;
+  if (*s->p == '"' || *s->p == '{' || *s->p == '[' || *s->p == 't' || *s->p == 'f' || *s->p == 'n')
+    return XC_ETYPE;
+  xc_status st = num_span(s, &t, &n);
+  if (st != XC_OK) return st;
+  size_t i = 0;
+  bool neg = false;
+  if (t[0] == '-') {
+    neg = true;
+    i = 1;
+  }
+  uint64_t v = 0;
+  for (; i < n; i++) {
+    char c = t[i];
+    if (c < '0' || c > '9') return XC_ETYPE; /* fraction or exponent */
+    uint64_t d = (uint64_t)(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return XC_ERANGE;
+    v = v * 10 + d;
+  }
+  if (neg) {
+    if (v > (uint64_t)INT64_MAX + 1) return XC_ERANGE;
+    *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+  } else {
+    if (v > (uint64_t)INT64_MAX) return XC_ERANGE;
+    *out = (int64_t)v;
+  }
+  return XC_OK;
+}
+
+xc_status xc_depth_parse_num(const char *p, size_t n, xc_depth_num *out) {
+  const char *end = p + n;
+  if (p >= end || *p < '0' || *p > '9') return XC_EPARSE;
+  uint64_t v = 0;
+  int nd = 0;
+  while (p < end && *p >= '0' && *p <= '9') {
+    unsigned d = (unsigned)(*p - '0');
+    if (v || d) {
+      if (++nd > 19) return XC_ERANGE;
+      v = v * 10 + d;
+    }
+    p++;
+  }
+  int32_t frac = 0;
+  if (p < end && *p == '.') {
+    p++;
+    if (p >= end || *p < '0' || *p > '9') return XC_EPARSE;
+    int z = 0;
+    while (p < end && *p >= '0' && *p <= '9') {
+      unsigned d = (unsigned)(*p - '0');
+      if (d == 0) {
+        z++;
+      } else {
+        if (v == 0) {
+          v = d;
+          nd = 1;
+        } else {
+          nd += z + 1;
+          if (nd > 19) return XC_ERANGE;
+          v = v * pow10_u64[z + 1] + d;
+        }
+        frac += z + 1;
+        z = 0;
+      }
+      p++;
+    }
+  }
+  if (p != end) return XC_EPARSE;
+  out->m = v;
+  out->frac = v ? frac : 0;
+  return XC_OK;
+}
+
+/* One decimal inside a level: a string "123.45" or a bare number 123.45 (no sign/exponent). */
+static inline xc_status lvl_num(scan *s, uint64_t *m, int16_t *frac) {
+  const char *p = s->p, *end = s->end;
+  bool quoted = false;
+  if (p < end && *p == '"') {
+    quoted = true;
+    p++;
+  }
+  if (p >= end || *p < '0' || *p > '9') return XC_EPARSE;
+  uint64_t v = 0;
+  int nd = 0;
+  const char *int_start = p;
+  while (p < end && (unsigned)(*p - '0') < 10) {
+    unsigned d = (unsigned)(*p - '0');
+    if (v || d) {
+      if (++nd > 19) return XC_ERANGE;
+      v = v * 10 + d;
+    }
+    p++;
+  }
+  /* a bare JSON number may not have leading zeros ("01") */
+  if (!quoted && p - int_start > 1 && *int_start == '0') return XC_EPARSE;
+  int f = 0;
+  if (p < end && *p == '.') {
+    p++;
+    if (p >= end || (unsigned)(*p - '0') >= 10) return XC_EPARSE;
+    int z = 0;
+    while (p < end && (unsigned)(*p - '0') < 10) {
+      unsigned d = (unsigned)(*p - '0');
+      if (d == 0) {
+        z++;
+      } else {
+        if (v == 0) {
+          v = d;
+          nd = 1;
+        } else {
+          nd += z + 1;
+          if (nd > 19) return XC_ERANGE;
+          v = v * pow10_u64[z + 1] + d;
+        }
+        f += z + 1;
+        z = 0;
+      }
+      p++;
+    }
+  }
+  if (quoted) {
+    if (p >= end || *p != '"') return XC_EPARSE;
+    p++;
+  } else if (p < end && (*p == 'e' || *p == 'E')) {
+    return XC_EPARSE;
+  }
+  *m = v;
+  *frac = (int16_t)(v ? f : 0);
+  s->p = p;
+  return XC_OK;
+}
+
+static xc_status grow(scan *s) {
+  xc_depth_dec *d = s->d;
+  if (d->cap >= d->max_levels) return XC_EFULL;
+  uint32_t nc = d->cap ? d->cap * 2 : 256;
+  if (nc > d->max_levels) nc = d->max_levels;
+  xc_depth_lvl *nl = realloc(d->lv, (size_t)nc * sizeof *nl);
+  if (!nl) return XC_ENOMEM;
+  d->lv = nl;
+  d->cap = nc;
+  return XC_OK;
+}
+
+/* At '[': [[px,qty(,extra...)],...] appended to the scratch array. */
+static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
+  if (s->p >= s->end || *s->p != '[') return XC_ETYPE;
+  if (depth + 2 > MAX_DEPTH) return XC_EPARSE;
+  s->p++;
+  *off = s->nlv;
+  *cnt = 0;
+  ws(s);
+  if (s->p < s->end && *s->p == ']') {
+    s->p++;
+    return XC_OK;
+  }
+  xc_status st;
+  for (;;) {
+    ws(s);
+    if (s->p >= s->end) return XC_EPARSE;
+    if (*s->p != '[') return XC_ETYPE;
+    s->p++;
+    if (s->nlv == s->d->cap && (st = grow(s)) != XC_OK) return st;
+    xc_depth_lvl *l = &s->d->lv[s->nlv];
+    ws(s);
+    if ((st = lvl_num(s, &l->px_m, &l->px_frac)) != XC_OK) return st;
+    ws(s);
+    if (s->p >= s->end || *s->p != ',') return XC_EPARSE;
+    s->p++;
+    ws(s);
+    if ((st = lvl_num(s, &l->qty_m, &l->qty_frac)) != XC_OK) return st;
+    ws(s);
+    /* tolerate (and validate) extra elements after [price, qty] */
+    while (s->p < s->end && *s->p == ',') {
+      s->p++;
+      ws(s);
+      if ((st = skip_value(s, depth + 2)) != XC_OK) return st;
+      ws(s);
+    }
+    if (s->p >= s->end || *s->p != ']') return XC_EPARSE;
+    s->p++;
+    s->nlv++;
+    (*cnt)++;
+    ws(s);
+    if (s->p >= s->end) return XC_EPARSE;
+    if (*s->p == ',') {
+      s->p++;
+      continue;
+    }
+    if (*s->p == ']') {
+      s->p++;
+      return XC_OK;
+    }
+    return XC_EPARSE;
+  }
+}
+
+#define KEY(lit_) (klen == sizeof(lit_) - 1 && memcmp(k, lit_, sizeof(lit_) - 1) == 0)
+
+static xc_status obj(scan *s, int depth);
+
+/* Decodes the value of key k (s->p at the value). Unknown or repeated keys are skipped. */
+static xc_status field(scan *s, const char *k, size_t klen, int depth) {
+  uint32_t f = 0;
+  int64_t *iv = NULL;
+  switch (klen) {
+  case 1:
+    switch (k[0]) {
+    case 'e': f = F_EVT; break;
+    case 'E': f = F_E; iv = &s->E; break;
+    case 'T': f = F_T; iv = &s->T; break;
+    case 's': f = F_S; break;
+    case 'U': f = F_U1; iv = &s->U1; break;
+    case 'u': f = F_U; iv = &s->U; break;
+    case 'b': f = F_B; break;
+    case 'a': f = F_A; break;
+    default: break;
+    }
+    break;
+  case 2:
+    if (KEY("pu")) { f = F_PU; iv = &s->PU; }
+    else if (KEY("ts")) { f = F_TS; iv = &s->TS; }
+    break;
+  case 3:
+    if (KEY("seq")) { f = F_SEQ; iv = &s->SEQ; }
+    else if (KEY("cts")) { f = F_CTS; iv = &s->CTS; }
+    break;
+  case 4:
+    if (KEY("bids")) f = F_B;
+    else if (KEY("asks")) f = F_A;
+    else if (KEY("data")) f = F_DATA;
+    else if (KEY("type")) f = F_TYPE;
+    break;
+  case 5:
+    if (KEY("topic")) f = F_TOPIC;
+    break;
+  case 6:
+    if (KEY("stream")) f = F_STREAM;
+    else if (KEY("result")) f = F_RESULT;
+    break;
+  case 7:
+    if (KEY("retCode")) { f = F_RETCODE; iv = &s->RETCODE; }
+    break;
+  case 12:
+    if (KEY("lastUpdateId")) { f = F_LUID; iv = &s->LUID; }
+    break;
+  default: break;
+  }
+  if (!f || (s->seen & f)) return skip_value(s, depth);
+  if (s->p >= s->end) return XC_EPARSE;
+  xc_status st;
+  if (iv) {
+    /* Some venues send ids as null in odd replies: only numbers are accepted as ids. */
+    st = int_value(s, iv);
+    if (st == XC_ETYPE) return skip_value(s, depth);
+    if (st != XC_OK) return st;
+    s->seen |= f;
+    return XC_OK;
+  }
+  switch (f) {
+  case F_EVT: case F_S: case F_STREAM: case F_TOPIC: case F_TYPE: {
+    if (*s->p != '"') return skip_value(s, depth);
+    const char *v;
+    size_t n;
+    if ((st = str(s, &v, &n)) != XC_OK) return st;
+    if (f == F_EVT) { s->e = v; s->e_len = n; }
+    else if (f == F_S) { s->out->symbol = v; s->out->symbol_len = n; }
+    else if (f == F_STREAM) { s->out->stream = v; s->out->stream_len = n; }
+    else if (f == F_TOPIC) { s->topic = v; s->topic_len = n; s->out->stream = v; s->out->stream_len = n; }
+    else { s->type = v; s->type_len = n; }
+    s->seen |= f;
+    return XC_OK;
+  }
+  case F_B: case F_A: {
+    if (*s->p != '[') return skip_value(s, depth);
+    if (f == F_B) st = levels(s, depth, &s->b_off, &s->b_n);
+    else st = levels(s, depth, &s->a_off, &s->a_n);
+    if (st == XC_ETYPE) return XC_EPARSE; /* a book side must be [[p,q],...] */
+    if (st != XC_OK) return st;
+    s->seen |= f;
+    return XC_OK;
+  }
+  case F_DATA: case F_RESULT:
+    if (*s->p != '{' || depth > 0) return skip_value(s, depth);
+    s->seen |= f;
+    return obj(s, depth + 1);
+  default:
+    return skip_value(s, depth);
+  }
+}
+
+/* At '{': walks an object, dispatching each key to field(). */
+static xc_status obj(scan *s, int depth) {
+  if (depth >= MAX_DEPTH) return XC_EPARSE;
+  if (s->p >= s->end || *s->p != '{') return XC_ETYPE;
+  s->p++;
+  ws(s);
+  if (s->p < s->end && *s->p == '}') {
+    s->p++;
+    return XC_OK;
+  }
+  xc_status st;
+  for (;;) {
+    ws(s);
+    if (s->p >= s->end || *s->p != '"') return XC_EPARSE;
+    const char *k;
+    size_t klen;
+    if ((st = str(s, &k, &klen)) != XC_OK) return st;
+    ws(s);
+    if (s->p >= s->end || *s->p != ':') return XC_EPARSE;
+    s->p++;
+    ws(s);
+    if ((st = field(s, k, klen, depth)) != XC_OK) return st;
+    ws(s);
+    if (s->p >= s->end) return XC_EPARSE;
+    if (*s->p == ',') {
+      s->p++;
+      continue;
+    }
+    if (*s->p == '}') {
+      s->p++;
+      return XC_OK;
+    }
+    return XC_EPARSE;
+  }
+}
+
+void xc_depth_dec_init(xc_depth_dec *d) {
+  memset(d, 0, sizeof *d);
+  d->max_levels = 1u << 20;
+}
+
+void xc_depth_dec_free(xc_depth_dec *d) {
+  if (!d) return;
+  free(d->lv);
+  d->lv = NULL;
+  d->cap = 0;
+}
+
+/* Parses the whole document (one JSON value, object or not, plus trailing whitespace). */
+static xc_status run(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out, scan *s) {
+  memset(s, 0, sizeof *s);
+  memset(out, 0, sizeof *out);
+  s->p = buf;
+  s->end = buf + len;
+  s->d = d;
+  s->out = out;
+  s->E = s->T = s->U1 = s->U = s->PU = s->LUID = s->SEQ = s->TS = s->CTS = s->RETCODE =
+      XC_DEPTH_ABSENT;
+  d->err[0] = 0;
+  if (!buf && len) return XC_EINVAL;
+  ws(s);
+  xc_status st;
+  if (s->p < s->end && *s->p == '{') st = obj(s, 0);
+  else st = skip_value(s, 0);
+  if (st == XC_ETYPE) st = XC_EPARSE;
+  if (st == XC_OK) {
+    ws(s);
+    if (s->p != s->end) st = XC_EPARSE;
+  }
+  if (st != XC_OK) {
+    failf(s, st, st == XC_EPARSE ? "malformed JSON" : st == XC_ERANGE ? "number out of range"
+                                                                      : "too many levels", buf);
+    return st;
+  }
+  out->kind = XC_DEPTH_NONE;
+  out->first_id = out->last_id = out->prev_id = out->seq = out->event_ms = out->txn_ms =
+      XC_DEPTH_ABSENT;
+  out->nbids = s->b_n;
+  out->nasks = s->a_n;
+  out->bids = s->b_n ? d->lv + s->b_off : d->lv;
+  out->asks = s->a_n ? d->lv + s->a_off : d->lv;
+  return XC_OK;
+}
+
+static xc_status missing(xc_depth_dec *d, const char *what) {
+  snprintf(d->err, sizeof d->err, "depth message without %s", what);
+  return XC_EPARSE;
+}
+
+xc_status xc_depth_decode_binance_ws(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out) {
+  scan s;
+  xc_status st = run(d, buf, len, out, &s);
+  if (st != XC_OK) return st;
+  if (!(s.seen & F_EVT) || s.e_len != 11 || memcmp(s.e, "depthUpdate", 11) != 0) return XC_OK;
+  if (!(s.seen & F_U1)) return missing(d, "U");
+  if (!(s.seen & F_U)) return missing(d, "u");
+  if (!(s.seen & F_B)) return missing(d, "b");
+  if (!(s.seen & F_A)) return missing(d, "a");
+  out->kind = XC_DEPTH_DIFF;
+  out->first_id = s.U1;
+  out->last_id = s.U;
+  out->prev_id = s.PU;
+  out->event_ms = s.E;
+  out->txn_ms = s.T;
+  return XC_OK;
+}
+
+xc_status xc_depth_decode_binance_rest(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out) {
+  scan s;
+  xc_status st = run(d, buf, len, out, &s);
+  if (st != XC_OK) return st;
+  if (!(s.seen & F_LUID)) return missing(d, "lastUpdateId");
+  if (!(s.seen & F_B)) return missing(d, "bids");
+  if (!(s.seen & F_A)) return missing(d, "asks");
+  out->kind = XC_DEPTH_SNAPSHOT;
+  out->last_id = s.LUID;
+  out->event_ms = s.E;
+  out->txn_ms = s.T;
+  return XC_OK;
+}
+
+xc_status xc_depth_decode_bybit_ws(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out) {
+  scan s;
+  xc_status st = run(d, buf, len, out, &s);
+  if (st != XC_OK) return st;
+  if (!(s.seen & F_TOPIC) || s.topic_len < 10 || memcmp(s.topic, "orderbook.", 10) != 0) {
+    out->nbids = out->nasks = 0;
+    return XC_OK;
+  }
+  if (!(s.seen & F_TYPE)) return missing(d, "type");
+  if (!(s.seen & F_DATA)) return missing(d, "data");
+  if (!(s.seen & F_U)) return missing(d, "u");
+  if (!(s.seen & F_B)) return missing(d, "b");
+  if (!(s.seen & F_A)) return missing(d, "a");
+  if (s.type_len == 8 && memcmp(s.type, "snapshot", 8) == 0) out->kind = XC_DEPTH_SNAPSHOT;
+  else if (s.type_len == 5 && memcmp(s.type, "delta", 5) == 0) out->kind = XC_DEPTH_DIFF;
+  else {
+    snprintf(d->err, sizeof d->err, "unknown orderbook message type");
+    return XC_EPARSE;
+  }
+  out->last_id = s.U;
+  out->seq = s.SEQ;
+  out->event_ms = s.TS;
+  out->txn_ms = s.CTS;
+  return XC_OK;
+}
+
+xc_status xc_depth_decode_bybit_rest(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out) {
+  scan s;
+  xc_status st = run(d, buf, len, out, &s);
+  if (st != XC_OK) return st;
+  if ((s.seen & F_RETCODE) && s.RETCODE != 0) {
+    snprintf(d->err, sizeof d->err, "retCode %lld", (long long)s.RETCODE);
+    return XC_EREJECTED;
+  }
+  if (!(s.seen & F_RESULT)) return missing(d, "result");
+  if (!(s.seen & F_U)) return missing(d, "u");
+  if (!(s.seen & F_B)) return missing(d, "b");
+  if (!(s.seen & F_A)) return missing(d, "a");
+  out->kind = XC_DEPTH_SNAPSHOT;
+  out->last_id = s.U;
+  out->seq = s.SEQ;
+  out->event_ms = s.TS;
+  out->txn_ms = s.CTS;
+  return XC_OK;
+}

@@ -18,11 +18,11 @@
 extern "C" {
 #endif
 
-/* Book side. */
-typedef enum xc_side {
-  XC_SIDE_BID = 0,
-  XC_SIDE_ASK = 1
-} xc_side;
+/* Book side (xc_side in xconn/types.h is the order side). */
+typedef enum xc_book_side {
+  XC_BOOK_BID = 0,
+  XC_BOOK_ASK = 1
+} xc_book_side;
 
 /* One price level: exact price and the total quantity resting at it (always > 0). */
 typedef struct xc_book_level {

@@ -718,7 +718,7 @@ int64_t xc_book_copy(const xc_book *b, xc_book_level *bids, uint32_t cap_bids, u
 /* ---- introspection ---------------------------------------------------------------------------- */
 
 void xc_book_stats_get(const xc_book *b, xc_book_stats *out) { *out = b->st; }
-uint32_t xc_book_levels(const xc_book *b, xc_side side) { return b->side[side == XC_SIDE_ASK].n; }
+uint32_t xc_book_levels(const xc_book *b, xc_book_side side) { return b->side[side == XC_BOOK_ASK].n; }
 int64_t xc_book_update_id(const xc_book *b) { return b->last_id; }
 
 static uint64_t fnv(uint64_t h, uint64_t v) {

@@ -128,7 +128,7 @@ int64_t xc_book_copy(const xc_book *b, xc_book_level *bids, uint32_t cap_bids, u
 
 /* Writer thread (or quiescent): counters, level counts, last applied update id. */
 void xc_book_stats_get(const xc_book *b, xc_book_stats *out);
-uint32_t xc_book_levels(const xc_book *b, xc_side side);
+uint32_t xc_book_levels(const xc_book *b, xc_book_side side);
 int64_t xc_book_update_id(const xc_book *b);
 /* Writer thread: FNV-1a over every level in canonical form (best first, bids then asks),
  * independent of the internal scale; used by tests and the benchmark's correctness gate. */

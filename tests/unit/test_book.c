@@ -95,11 +95,11 @@ static int drain(xc_book *b, xc_book_action_kind kind, xc_book_state *last_to) {
 }
 
 /* Best level as text. */
-static void best(xc_book *b, xc_side side, char *px, char *qty) {
+static void best(xc_book *b, xc_book_side side, char *px, char *qty) {
   xc_book_top t;
   xc_book_top_copy(b, 1, &t);
-  const xc_book_level *l = side == XC_SIDE_BID ? &t.bids[0] : &t.asks[0];
-  uint32_t n = side == XC_SIDE_BID ? t.nbids : t.nasks;
+  const xc_book_level *l = side == XC_BOOK_BID ? &t.bids[0] : &t.asks[0];
+  uint32_t n = side == XC_BOOK_BID ? t.nbids : t.nasks;
   if (!n) {
     strcpy(px, "-");
     strcpy(qty, "-");
@@ -283,17 +283,17 @@ static void test_spot_sync_and_live(void **state) {
   assert_int_equal(to, XC_BOOK_LIVE);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
   assert_true(xc_book_update_id(b) == 103);
-  ASSERT_BEST(b, XC_SIDE_BID, "100.02", "1.5");
-  ASSERT_BEST(b, XC_SIDE_ASK, "100.05", "3");
-  assert_int_equal(xc_book_levels(b, XC_SIDE_BID), 4);
-  assert_int_equal(xc_book_levels(b, XC_SIDE_ASK), 3);
+  ASSERT_BEST(b, XC_BOOK_BID, "100.02", "1.5");
+  ASSERT_BEST(b, XC_BOOK_ASK, "100.05", "3");
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 4);
+  assert_int_equal(xc_book_levels(b, XC_BOOK_ASK), 3);
   /* live: contiguous diff applies, delete works, stale ids are dropped */
   assert_int_equal(feed(b, bn_diff(104, 104, "100.02:0", "100.05:0"), 5), XC_BOOK_O_APPLIED);
-  ASSERT_BEST(b, XC_SIDE_BID, "100.01", "2");
-  ASSERT_BEST(b, XC_SIDE_ASK, "100.06", "1");
+  ASSERT_BEST(b, XC_BOOK_BID, "100.01", "2");
+  ASSERT_BEST(b, XC_BOOK_ASK, "100.06", "1");
   assert_int_equal(feed(b, bn_diff(104, 104, "100.02:9", ""), 6), XC_BOOK_O_STALE_ID);
   assert_int_equal(feed(b, bn_diff(90, 100, "100.02:9", ""), 6), XC_BOOK_O_STALE_ID);
-  ASSERT_BEST(b, XC_SIDE_BID, "100.01", "2");
+  ASSERT_BEST(b, XC_BOOK_BID, "100.01", "2");
   /* a delete for an absent level is normal */
   assert_int_equal(feed(b, bn_diff(105, 106, "50:0", ""), 7), XC_BOOK_O_APPLIED);
   xc_book_stats st;
@@ -320,7 +320,7 @@ static void test_spot_gap_resync(void **state) {
   /* 13 is missing: gap */
   assert_int_equal(feed(b, bn_diff(14, 15, "10:2", ""), 3), XC_BOOK_O_RESYNC);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_RESYNCING);
-  assert_int_equal(xc_book_levels(b, XC_SIDE_BID), 0); /* discarded: nobody reads a bad book */
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 0); /* discarded: nobody reads a bad book */
   xc_book_state to = XC_BOOK_LIVE;
   xc_book_action a;
   int need = 0, states = 0;
@@ -343,7 +343,7 @@ static void test_spot_gap_resync(void **state) {
   assert_int_equal(feed(b, bn_diff(16, 16, "10.5:1", ""), 4), XC_BOOK_O_BUFFERED);
   snap(b, bn_snap(15, "10:2,9:1", "12:1"), 5);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
-  ASSERT_BEST(b, XC_SIDE_BID, "10.5", "1");
+  ASSERT_BEST(b, XC_BOOK_BID, "10.5", "1");
   xc_book_stats st;
   xc_book_stats_get(b, &st);
   assert_int_equal(st.gaps, 1);
@@ -369,7 +369,7 @@ static void test_spot_snapshot_too_old_and_early(void **state) {
   /* the buffer survived: L = 201 bridges with 202 */
   snap(b, bn_snap(201, "10:1,9:1", "12:1"), 4);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
-  ASSERT_BEST(b, XC_SIDE_BID, "10", "3");
+  ASSERT_BEST(b, XC_BOOK_BID, "10", "3");
   xc_book_free(b);
 
   /* snapshot before any diff (driver fetched early), then diffs */
@@ -379,7 +379,7 @@ static void test_spot_snapshot_too_old_and_early(void **state) {
   assert_int_equal(feed(b, bn_diff(45, 50, "9:5", ""), 2), XC_BOOK_O_STALE_ID);
   assert_int_equal(feed(b, bn_diff(49, 52, "9:2", ""), 3), XC_BOOK_O_APPLIED);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
-  ASSERT_BEST(b, XC_SIDE_BID, "9", "2");
+  ASSERT_BEST(b, XC_BOOK_BID, "9", "2");
   xc_book_free(b);
 
   /* snapshot before diffs that are already past it */
@@ -387,7 +387,7 @@ static void test_spot_snapshot_too_old_and_early(void **state) {
   snap(b, bn_snap(50, "9:1", "12:1"), 1);
   assert_int_equal(feed(b, bn_diff(60, 61, "9:2", ""), 2), XC_BOOK_O_BUFFERED);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_SYNCING);
-  assert_int_equal(xc_book_levels(b, XC_SIDE_BID), 0);
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 0);
   assert_int_equal(drain(b, XC_BOOK_ACT_NEED_SNAPSHOT, NULL), 1);
   xc_book_free(b);
 }
@@ -406,7 +406,7 @@ static void test_spot_gap_inside_buffer(void **state) {
   assert_int_equal(drain(b, XC_BOOK_ACT_NEED_SNAPSHOT, NULL), 1);
   snap(b, bn_snap(17, "9:1", "12:1"), 6);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
-  ASSERT_BEST(b, XC_SIDE_BID, "10", "4");
+  ASSERT_BEST(b, XC_BOOK_BID, "10", "4");
   assert_true(xc_book_update_id(b) == 18);
   xc_book_free(b);
 }
@@ -427,7 +427,7 @@ static void test_crossed_and_stale(void **state) {
   assert_int_equal(drain(b, XC_BOOK_ACT_STATE, &to), 1);
   assert_int_equal(to, XC_BOOK_STALE);
   /* contents kept while stale; the next continuous diff makes it LIVE again */
-  ASSERT_BEST(b, XC_SIDE_BID, "9", "1");
+  ASSERT_BEST(b, XC_BOOK_BID, "9", "1");
   assert_int_equal(feed(b, bn_diff(12, 12, "9.5:1", ""), 1200), XC_BOOK_O_APPLIED);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
   /* a bid at/above the best ask crosses the book: resync */
@@ -497,7 +497,7 @@ static void test_futures(void **state) {
   const char *s = "{\"lastUpdateId\":110,\"E\":1,\"T\":1,\"bids\":[[\"99\",\"1\"]],\"asks\":[[\"102\",\"1\"]]}";
   snap(b, s, 4);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
-  ASSERT_BEST(b, XC_SIDE_BID, "100", "3");
+  ASSERT_BEST(b, XC_BOOK_BID, "100", "3");
   assert_true(xc_book_update_id(b) == 130);
   /* u == L is applied for futures (drop only u < L) */
   xc_book *b2 = NULL;
@@ -505,7 +505,7 @@ static void test_futures(void **state) {
   feed(b2, fut_diff(100, 110, 95, "100:7", ""), 1);
   snap(b2, s, 2);
   assert_int_equal(xc_book_state_get(b2), XC_BOOK_LIVE);
-  ASSERT_BEST(b2, XC_SIDE_BID, "100", "7");
+  ASSERT_BEST(b2, XC_BOOK_BID, "100", "7");
   xc_book_free(b2);
   /* pu mismatch: gap */
   assert_int_equal(feed(b, fut_diff(131, 140, 129, "100:4", ""), 5), XC_BOOK_O_RESYNC);
@@ -544,18 +544,18 @@ static void test_bybit(void **state) {
   assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
   assert_int_equal(feed(b, by("delta", 11, 205, "30000.10:0,30000.15:0.5", "30000.20:0,30000.30:4"), 3),
                    XC_BOOK_O_APPLIED);
-  ASSERT_BEST(b, XC_SIDE_BID, "30000.15", "0.5");
-  ASSERT_BEST(b, XC_SIDE_ASK, "30000.3", "4");
+  ASSERT_BEST(b, XC_BOOK_BID, "30000.15", "0.5");
+  ASSERT_BEST(b, XC_BOOK_ASK, "30000.3", "4");
   /* old delta dropped */
   assert_int_equal(feed(b, by("delta", 11, 205, "1:1", ""), 4), XC_BOOK_O_STALE_ID);
   /* u == 1: restart, treat as a snapshot even though it is a delta */
   assert_int_equal(feed(b, by("delta", 1, 300, "29000:1", "29001:1"), 5), XC_BOOK_O_SNAPSHOT);
-  assert_int_equal(xc_book_levels(b, XC_SIDE_BID), 1);
-  ASSERT_BEST(b, XC_SIDE_BID, "29000", "1");
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 1);
+  ASSERT_BEST(b, XC_BOOK_BID, "29000", "1");
   assert_int_equal(feed(b, by("delta", 2, 301, "29000.5:1", ""), 6), XC_BOOK_O_APPLIED);
   /* a re-sent snapshot (depth 1 sends one with the same u) replaces the book */
   assert_int_equal(feed(b, by("snapshot", 2, 301, "29000.5:1", "29001:1"), 7), XC_BOOK_O_SNAPSHOT);
-  assert_int_equal(xc_book_levels(b, XC_SIDE_BID), 1);
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 1);
   /* gap in u: resync by resubscribing */
   drain(b, XC_BOOK_ACT_NONE, NULL);
   assert_int_equal(feed(b, by("delta", 4, 305, "29000:1", ""), 8), XC_BOOK_O_RESYNC);
@@ -591,10 +591,10 @@ static void test_levels_bounded_and_scale(void **state) {
   assert_int_equal(xc_book_new(&o, &b), XC_OK);
   feed(b, bn_diff(2, 2, "", ""), 1);
   snap(b, bn_snap(1, "10:1,9:1,8:1,7:1", "11:1"), 1); /* 7 cut at load */
-  assert_int_equal(xc_book_levels(b, XC_SIDE_BID), 3);
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 3);
   /* a better level evicts the worst (8) */
   feed(b, bn_diff(3, 3, "10.5:1", ""), 2);
-  assert_int_equal(xc_book_levels(b, XC_SIDE_BID), 3);
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 3);
   xc_book_level lv[8];
   uint32_t nb = 0, na = 0;
   xc_book_copy(b, lv, 8, &nb, NULL, 0, &na);
@@ -621,9 +621,9 @@ static void test_levels_bounded_and_scale(void **state) {
   assert_int_equal(xc_book_new(&o, &b), XC_OK);
   feed(b, bn_diff(2, 2, "", ""), 1);
   snap(b, bn_snap(1, "8:1,10:2,9:3,10:4", "12:1,11:5"), 1);
-  ASSERT_BEST(b, XC_SIDE_BID, "10", "4");
-  ASSERT_BEST(b, XC_SIDE_ASK, "11", "5");
-  assert_int_equal(xc_book_levels(b, XC_SIDE_BID), 3);
+  ASSERT_BEST(b, XC_BOOK_BID, "10", "4");
+  ASSERT_BEST(b, XC_BOOK_ASK, "11", "5");
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 3);
   xc_book_free(b);
 
   /* bad options */

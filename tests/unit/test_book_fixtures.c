@@ -120,8 +120,8 @@ static void replay(const expect *e, const char *ws_file, const char *http_file, 
   assert_int_equal(st.applied, e->applied);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
   assert_true(xc_book_update_id(b) == e->last_id);
-  assert_int_equal(xc_book_levels(b, XC_SIDE_BID), e->nb);
-  assert_int_equal(xc_book_levels(b, XC_SIDE_ASK), e->na);
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), e->nb);
+  assert_int_equal(xc_book_levels(b, XC_BOOK_ASK), e->na);
   xc_book_top t;
   xc_book_top_copy(b, 5, &t);
   char bid[64], ask[64];

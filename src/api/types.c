@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "xconn/events.h"
 #include "xconn/trading.h"
 #include "xconn/types.h"
 
@@ -76,4 +77,11 @@ int xc_symbol_format(const xc_symbol *s, char *buf, size_t cap) {
                                         : snprintf(buf, cap, "%s/%s", s->base, s->quote);
   if (n < 0 || (size_t)n >= cap) return XC_ENOSPC;
   return n;
+}
+
+const char *xc_event_type_name(xc_event_type t) {
+  static const char *const names[] = {"?",        "conn",    "ticker",  "bbo",      "trade",   "book",
+                                      "book_state", "order", "fill",    "balance",  "position", "breaker",
+                                      "error"};
+  return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }

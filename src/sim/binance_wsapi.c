@@ -1,0 +1,508 @@
+/* Binance Spot WebSocket API (/ws-api/v3 on spot_ws): JSON requests {"id","method","params"},
+ * replies {"id","status","result"|"error","rateLimits"}. Methods: ping, time, session.logon
+ * (Ed25519), session.status, session.logout, session.subscriptions, userDataStream.subscribe,
+ * userDataStream.subscribe.signature, userDataStream.unsubscribe, order.place, order.cancel,
+ * order.status, openOrders.status, openOrders.cancelAll, account.status. Signed requests carry
+ * apiKey + timestamp + signature in params (HMAC over the params sorted by name); a session logged
+ * on with session.logon may omit them. Weight is shared with REST (one REQUEST_WEIGHT bucket). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include "sim/binance_int.h"
+
+typedef struct wsapi_sess {
+  int kind; /* XC__BN_SESS_WSAPI */
+  xc__bn_state *st;
+  const xc__sim_user *logon;  /* session.logon user, NULL when not logged on */
+  int64_t logon_ms, connected_ms;
+  bool rate_limits;           /* include rateLimits in replies */
+  int64_t logon_sub;          /* subscription created through session logon, -1 = none */
+} wsapi_sess;
+
+typedef struct req_ctx {
+  xc__bn_state *st;
+  xc__sim_ws *ws;
+  wsapi_sess *ss;
+  const char *id;
+  size_t idn;
+  char method[64];
+  xc__bn_params p;
+  xc__bn_err e;
+  xc_jw w;
+  int64_t now;
+  int weight;
+  bool is_order;
+} req_ctx;
+
+/* ---- Ed25519 test key: seed = SHA-256("xconn-sim-ed25519:" + api_secret) ------------------- */
+
+static bool ed25519_verify(const char *secret, const char *payload, size_t n, const char *sig_b64) {
+  unsigned char seed[32];
+  char pre[160];
+  int pl = snprintf(pre, sizeof pre, "xconn-sim-ed25519:%s", secret);
+  SHA256((const unsigned char *)pre, (size_t)pl, seed);
+  EVP_PKEY *pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, sizeof seed);
+  if (!pk) return false;
+  unsigned char sig[96];
+  size_t sl = strlen(sig_b64);
+  int dl = sl > 0 && sl <= 128 ? EVP_DecodeBlock(sig, (const unsigned char *)sig_b64, (int)sl) : -1;
+  bool ok = false;
+  if (dl >= 64) {
+    /* EVP_DecodeBlock counts padding bytes; an Ed25519 signature is 64 bytes */
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pk) == 1)
+      ok = EVP_DigestVerify(ctx, sig, 64, (const unsigned char *)payload, n) == 1;
+    EVP_MD_CTX_free(ctx);
+  }
+  EVP_PKEY_free(pk);
+  return ok;
+}
+
+/* ---- replies -------------------------------------------------------------------------------- */
+
+static void rate_limits(req_ctx *c, xc_buf *out) {
+  xc__bn_limits *l = &c->st->lim[XC__BN_SPOT];
+  xc_buf_printf(out,
+                ",\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\",\"intervalNum\":1,"
+                "\"limit\":%lld,\"count\":%lld}",
+                (long long)l->weight_limit, (long long)xc__bn_limits_used_weight(l, c->now));
+  if (c->is_order)
+    xc_buf_printf(out,
+                  ",{\"rateLimitType\":\"ORDERS\",\"interval\":\"SECOND\",\"intervalNum\":10,\"limit\":%lld,\"count\":%lld}"
+                  ",{\"rateLimitType\":\"ORDERS\",\"interval\":\"DAY\",\"intervalNum\":1,\"limit\":%lld,\"count\":%lld}",
+                  (long long)l->order_limit_short, (long long)xc__bn_limits_orders_short(l, c->now),
+                  (long long)l->order_limit_long, (long long)xc__bn_limits_orders_long(l, c->now));
+  xc_buf_putc(out, ']');
+}
+
+static void send_error(req_ctx *c, int64_t retry_after_ms) {
+  xc_buf *out = &c->st->out;
+  xc_buf_reset(out);
+  int status = c->e.http ? c->e.http : xc__bn_err_http(c->e.code);
+  xc_buf_puts(out, "{\"id\":");
+  xc_buf_append(out, c->id, c->idn);
+  xc_buf_printf(out, ",\"status\":%d,\"error\":", status);
+  xc_buf err;
+  xc_buf_init(&err);
+  xc__bn_err_json(&err, c->e.code, c->e.msg);
+  if (retry_after_ms) {
+    err.len--; /* drop '}' */
+    xc_buf_printf(&err, ",\"data\":{\"serverTime\":%lld,\"retryAfter\":%lld}}", (long long)c->now,
+                  (long long)retry_after_ms);
+  }
+  xc_buf_append(out, err.data, err.len);
+  xc_buf_free(&err);
+  if (c->ss->rate_limits) rate_limits(c, out);
+  xc_buf_putc(out, '}');
+  xc__sim_ws_send(c->ws, out->data, out->len);
+}
+
+static void send_result(req_ctx *c, const xc_buf *result) {
+  xc_buf *out = &c->st->out;
+  xc_buf_reset(out);
+  xc_buf_puts(out, "{\"id\":");
+  xc_buf_append(out, c->id, c->idn);
+  xc_buf_puts(out, ",\"status\":200,\"result\":");
+  xc_buf_append(out, result->data, result->len);
+  if (c->ss->rate_limits) rate_limits(c, out);
+  xc_buf_putc(out, '}');
+  xc__sim_ws_send(c->ws, out->data, out->len);
+}
+
+/* ---- authentication ------------------------------------------------------------------------- */
+
+static int cmp_kv(const void *a, const void *b) {
+  return strcmp(((const xc__bn_kv *)a)->key, ((const xc__bn_kv *)b)->key);
+}
+
+/* The user of a signed request: the logged-on user when no apiKey/signature is sent, else the
+ * apiKey's user after signature and timestamp checks. */
+static const xc__sim_user *auth(req_ctx *c, bool hmac_only) {
+  const char *key = xc__bn_param(&c->p, "apiKey");
+  const char *sig = xc__bn_param(&c->p, "signature");
+  if (!key && !sig && c->ss->logon && !hmac_only) return c->ss->logon;
+  if (!key) {
+    xc__bn_err_mandatory(&c->e, "apiKey");
+    return NULL;
+  }
+  const xc__sim_user *u = xc__sim_user_by_key(c->st->sim, key, strlen(key));
+  if (!u) {
+    xc__bn_err_set(&c->e, strlen(key) == 64 ? XC__BN_REJECTED_MBX_KEY : XC__BN_BAD_API_KEY_FMT, NULL);
+    return NULL;
+  }
+  if (!sig) {
+    xc__bn_err_mandatory(&c->e, "signature");
+    return NULL;
+  }
+  if (xc__bn_check_timestamp(&c->p, c->now, false, &c->e)) return NULL;
+  xc__bn_kv kv[XC__BN_MAX_PARAMS];
+  int n = 0;
+  for (int i = 0; i < c->p.n; i++)
+    if (strcmp(c->p.p[i].key, "signature")) kv[n++] = c->p.p[i];
+  qsort(kv, (size_t)n, sizeof kv[0], cmp_kv);
+  char payload[4096];
+  size_t o = 0;
+  for (int i = 0; i < n; i++) {
+    int w = snprintf(payload + o, sizeof payload - o, "%s%s=%s", i ? "&" : "", kv[i].key, kv[i].val);
+    if (w < 0 || (size_t)w >= sizeof payload - o) {
+      xc__bn_err_set(&c->e, XC__BN_TOO_MANY_PARAMETERS, NULL);
+      return NULL;
+    }
+    o += (size_t)w;
+  }
+  bool ok;
+  if (strlen(sig) == 64) {
+    char hex[65];
+    xc__bn_hmac_hex(u->api_secret, payload, o, hex);
+    ok = xc__bn_hex_eq(hex, sig);
+  } else {
+    ok = ed25519_verify(u->api_secret, payload, o, sig);
+  }
+  if (!ok) {
+    xc__bn_err_set(&c->e, XC__BN_INVALID_SIGNATURE, NULL);
+    return NULL;
+  }
+  return u;
+}
+
+/* ---- methods -------------------------------------------------------------------------------- */
+
+static int64_t add_sub(req_ctx *c, const xc__sim_acct *acct) {
+  xc__bn_state *st = c->st;
+  for (int i = 0; i < st->nsubs; i++)
+    if (st->subs[i].ws == c->ws && st->subs[i].acct == acct) {
+      xc__bn_err_set(&c->e, XC__BN_SUBSCRIPTION_ACTIVE, NULL);
+      return -1;
+    }
+  if (st->nsubs >= XC__BN_MAX_WSAPI_SUBS) {
+    xc__bn_err_set(&c->e, -2042, "Maximum subscription ID reached for this connection.");
+    return -1;
+  }
+  int64_t id = st->next_sub_id++;
+  st->subs[st->nsubs++] = (xc__bn_wsapi_sub){c->ws, id, acct};
+  return id;
+}
+
+static void session_status(req_ctx *c, xc_buf *r) {
+  wsapi_sess *ss = c->ss;
+  bool has_sub = false;
+  for (int i = 0; i < c->st->nsubs; i++)
+    if (c->st->subs[i].ws == c->ws) has_sub = true;
+  xc_jw w;
+  xc_jw_init(&w, r);
+  xc_jw_obj_begin(&w);
+  xc_jw_key(&w, "apiKey");
+  if (ss->logon) xc_jw_str(&w, ss->logon->api_key);
+  else xc_jw_null(&w);
+  xc_jw_key(&w, "authorizedSince");
+  if (ss->logon) xc_jw_i64(&w, ss->logon_ms);
+  else xc_jw_null(&w);
+  xc_jw_key(&w, "connectedSince"); xc_jw_i64(&w, ss->connected_ms);
+  xc_jw_key(&w, "returnRateLimits"); xc_jw_bool(&w, ss->rate_limits);
+  xc_jw_key(&w, "serverTime"); xc_jw_i64(&w, c->now);
+  xc_jw_key(&w, "userDataStream"); xc_jw_bool(&w, has_sub);
+  xc_jw_obj_end(&w);
+}
+
+static void write_open(const xc__sim_order *o, void *user) {
+  req_ctx *c = user;
+  xc__bn_order_view v;
+  xc__bn_order_view_of(o, &v, false);
+  xc__bn_places pl = xc__bn_places_of(o->mkt);
+  xc__bn_spot_order(&c->w, &v, &pl);
+}
+
+static void write_canceled(const xc__sim_order *o, void *user) {
+  req_ctx *c = user;
+  xc__bn_order_view v;
+  xc__bn_order_view_of(o, &v, false);
+  xc__bn_places pl = xc__bn_places_of(o->mkt);
+  v.orig_client_id = o->client_id;
+  v.client_id = "";
+  xc__bn_spot_cancel(&c->w, &v, &pl);
+}
+
+static int dispatch(req_ctx *c, xc_buf *r) {
+  const char *m = c->method;
+  xc__bn_state *st = c->st;
+  xc_jw_init(&c->w, r);
+  if (!strcmp(m, "ping")) {
+    xc_buf_puts(r, "{}");
+    return 0;
+  }
+  if (!strcmp(m, "time")) {
+    xc_buf_printf(r, "{\"serverTime\":%lld}", (long long)c->now);
+    return 0;
+  }
+  if (!strcmp(m, "session.logon")) {
+    const char *sig = xc__bn_param(&c->p, "signature");
+    if (sig && strlen(sig) == 64)
+      return xc__bn_err_set(&c->e, XC__BN_UNAUTHORIZED, "HMAC_SHA256 API key is not supported.");
+    const xc__sim_user *u = auth(c, false);
+    if (!u) return c->e.code;
+    c->ss->logon = u;
+    c->ss->logon_ms = c->now;
+    session_status(c, r);
+    return 0;
+  }
+  if (!strcmp(m, "session.status")) {
+    session_status(c, r);
+    return 0;
+  }
+  if (!strcmp(m, "session.logout")) {
+    if (c->ss->logon_sub >= 0) {
+      for (int i = 0; i < st->nsubs; i++)
+        if (st->subs[i].ws == c->ws && st->subs[i].sub_id == c->ss->logon_sub) st->subs[i] = st->subs[--st->nsubs];
+      c->ss->logon_sub = -1;
+    }
+    c->ss->logon = NULL;
+    session_status(c, r);
+    return 0;
+  }
+  if (!strcmp(m, "session.subscriptions")) {
+    xc_jw_arr_begin(&c->w);
+    for (int i = 0; i < st->nsubs; i++)
+      if (st->subs[i].ws == c->ws) {
+        xc_jw_obj_begin(&c->w);
+        xc_jw_key(&c->w, "subscriptionId");
+        xc_jw_i64(&c->w, st->subs[i].sub_id);
+        xc_jw_obj_end(&c->w);
+      }
+    xc_jw_arr_end(&c->w);
+    return 0;
+  }
+  if (!strcmp(m, "userDataStream.subscribe") || !strcmp(m, "userDataStream.subscribe.signature")) {
+    const xc__sim_user *u;
+    bool logon = !strcmp(m, "userDataStream.subscribe");
+    if (logon) {
+      u = c->ss->logon;
+      if (!u) return xc__bn_err_set(&c->e, XC__BN_UNAUTHORIZED, "Please authenticate with session.logon first.");
+    } else if (!(u = auth(c, true))) {
+      return c->e.code;
+    }
+    int64_t id = add_sub(c, u->acct[XC_SIM_BINANCE][XC_SIM_SPOT]);
+    if (id < 0) return c->e.code;
+    if (logon) c->ss->logon_sub = id;
+    xc_buf_printf(r, "{\"subscriptionId\":%lld}", (long long)id);
+    return 0;
+  }
+  if (!strcmp(m, "userDataStream.unsubscribe")) {
+    int64_t sid = -1;
+    bool has = false;
+    if (xc__bn_param_i64(&c->p, "subscriptionId", &sid, &has, &c->e)) return c->e.code;
+    bool found = false;
+    for (int i = 0; i < st->nsubs;) {
+      if (st->subs[i].ws == c->ws && (!has || st->subs[i].sub_id == sid)) {
+        char msg[160];
+        int n = snprintf(msg, sizeof msg,
+                         "{\"subscriptionId\":%lld,\"event\":{\"e\":\"eventStreamTerminated\",\"E\":%lld}}",
+                         (long long)st->subs[i].sub_id, (long long)c->now);
+        xc__sim_ws_send(c->ws, msg, (size_t)n);
+        st->subs[i] = st->subs[--st->nsubs];
+        found = true;
+      } else {
+        i++;
+      }
+    }
+    if (!found) return xc__bn_err_set(&c->e, XC__BN_SUBSCRIPTION_INACTIVE, NULL);
+    xc_buf_puts(r, "{}");
+    return 0;
+  }
+  bool order_m = !strcmp(m, "order.place") || !strcmp(m, "order.cancel") || !strcmp(m, "order.status") ||
+                 !strcmp(m, "openOrders.status") || !strcmp(m, "openOrders.cancelAll") ||
+                 !strcmp(m, "account.status");
+  if (!order_m) return xc__bn_err_set(&c->e, XC__BN_UNSUPPORTED_OPERATION, "Unknown method.");
+  const xc__sim_user *u = auth(c, false);
+  if (!u) return c->e.code;
+  xc__sim_acct *acct = u->acct[XC_SIM_BINANCE][XC_SIM_SPOT];
+  if (!strcmp(m, "order.place")) return xc__bn_order_new(st, &c->p, acct, false, &c->w, &c->e);
+  if (!strcmp(m, "order.cancel")) return xc__bn_order_cancel(st, &c->p, acct, false, &c->w, &c->e);
+  if (!strcmp(m, "order.status")) return xc__bn_order_query(st, &c->p, acct, false, &c->w, &c->e);
+  xc__sim_mkt *mk = NULL;
+  const char *sym = xc__bn_param(&c->p, "symbol");
+  if (sym && !(mk = xc__sim_mkt_find(st->sim, XC_SIM_BINANCE, XC_SIM_SPOT, sym)))
+    return xc__bn_err_set(&c->e, XC__BN_BAD_SYMBOL, NULL);
+  if (!strcmp(m, "account.status")) {
+    xc__sim_balance b[64];
+    int n = xc__sim_acct_balances(acct, b, 64);
+    xc_jw_obj_begin(&c->w);
+    xc_jw_key(&c->w, "canTrade"); xc_jw_bool(&c->w, true);
+    xc_jw_key(&c->w, "updateTime"); xc_jw_i64(&c->w, c->now);
+    xc_jw_key(&c->w, "accountType"); xc_jw_str(&c->w, "SPOT");
+    xc_jw_key(&c->w, "balances");
+    xc_jw_arr_begin(&c->w);
+    for (int i = 0; i < n; i++) {
+      xc_jw_obj_begin(&c->w);
+      xc_jw_key(&c->w, "asset"); xc_jw_str(&c->w, b[i].asset);
+      xc_jw_key(&c->w, "free"); xc__bn_num(&c->w, b[i].free, 8);
+      xc_jw_key(&c->w, "locked"); xc__bn_num(&c->w, b[i].locked, 8);
+      xc_jw_obj_end(&c->w);
+    }
+    xc_jw_arr_end(&c->w);
+    xc_jw_obj_end(&c->w);
+    return 0;
+  }
+  if (!strcmp(m, "openOrders.cancelAll")) {
+    if (!mk) return xc__bn_err_mandatory(&c->e, "symbol");
+    if (xc__sim_orders_open(st->sim, acct, mk, NULL, NULL) == 0)
+      return xc__bn_err_set(&c->e, XC__BN_CANCEL_REJECTED, "Unknown order sent.");
+    xc_jw_arr_begin(&c->w);
+    xc__sim_order_cancel_all(st->sim, acct, mk, write_canceled, c);
+    xc_jw_arr_end(&c->w);
+    return 0;
+  }
+  xc_jw_arr_begin(&c->w); /* openOrders.status */
+  for (int i = 0; i < st->nmkts; i++) {
+    const xc__sim_mkt *mm = st->mk[i].m;
+    if (xc__sim_mkt_instr(mm)->kind != XC_SIM_SPOT || (mk && mm != mk)) continue;
+    xc__sim_orders_open(st->sim, acct, mm, write_open, c);
+  }
+  xc_jw_arr_end(&c->w);
+  return 0;
+}
+
+/* ---- session glue --------------------------------------------------------------------------- */
+
+static int on_open(xc__sim_ws *ws, const xc__sim_req *req, xc__sim_resp *resp, void *user) {
+  (void)resp;
+  xc__bn_state *st = user;
+  wsapi_sess *ss = calloc(1, sizeof *ss);
+  if (!ss) return 503;
+  ss->kind = XC__BN_SESS_WSAPI;
+  ss->st = st;
+  ss->connected_ms = xc__sim_now_ms(st->sim);
+  ss->rate_limits = !strstr(req->query, "returnRateLimits=false");
+  ss->logon_sub = -1;
+  xc__sim_ws_set_data(ws, ss);
+  const xc_sim_opts *o = xc__sim_opts(st->sim);
+  xc__sim_ws_set_ping(ws, o->ws_ping_ms, o->ws_pong_timeout_ms);
+  xc__sim_ws_set_lifetime(ws, o->ws_lifetime_ms);
+  xc__bn_verdict v;
+  xc__bn_limits_charge(&st->lim[XC__BN_SPOT], ss->connected_ms, 2, false, &v); /* connecting costs 2 */
+  return 0;
+}
+
+static void on_close(xc__sim_ws *ws, void *user) {
+  xc__bn_state *st = user;
+  xc__bn_wsapi_forget(st, ws);
+  free(xc__sim_ws_data(ws));
+  xc__sim_ws_set_data(ws, NULL);
+}
+
+void xc__bn_wsapi_forget(xc__bn_state *st, xc__sim_ws *ws) {
+  for (int i = 0; i < st->nsubs;) {
+    if (st->subs[i].ws == ws) st->subs[i] = st->subs[--st->nsubs];
+    else i++;
+  }
+}
+
+static int method_weight(const char *m, bool *is_order) {
+  *is_order = !strcmp(m, "order.place");
+  if (!strcmp(m, "order.status")) return 4;
+  if (!strcmp(m, "openOrders.status")) return 6;
+  if (!strcmp(m, "account.status")) return 20;
+  if (!strncmp(m, "session.", 8) || !strncmp(m, "userDataStream.", 15)) return 2;
+  return 1;
+}
+
+static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
+  xc__bn_state *st = user;
+  wsapi_sess *ss = xc__sim_ws_data(ws);
+  if (!ss) return;
+  req_ctx *c = calloc(1, sizeof *c);
+  if (!c) return;
+  c->st = st;
+  c->ws = ws;
+  c->ss = ss;
+  c->id = "null";
+  c->idn = 4;
+  c->now = xc__sim_now_ms(st->sim);
+  xc_json j;
+  xc_json_init(&j);
+  xc_buf r;
+  xc_buf_init(&r);
+  if (xc_json_parse(&j, data, len) != XC_OK || xc_json_type_of(&j, 0) != XC_JSON_OBJECT) {
+    xc__bn_err_set(&c->e, XC__BN_ILLEGAL_CHARS, "Malformed request: invalid JSON.");
+    send_error(c, 0);
+    goto done;
+  }
+  int idt = xc_json_get(&j, 0, "id");
+  if (idt >= 0) {
+    if (xc_json_type_of(&j, idt) == XC_JSON_STRING) {
+      c->id = j.src + j.tok[idt].start - 1;
+      c->idn = (size_t)(j.tok[idt].end - j.tok[idt].start + 2);
+    } else {
+      xc_json_text(&j, idt, &c->id, &c->idn);
+    }
+  }
+  int mt = xc_json_get(&j, 0, "method");
+  if (mt < 0 || xc_json_str_copy(&j, mt, c->method, sizeof c->method, NULL) != XC_OK) {
+    xc__bn_err_mandatory(&c->e, "method");
+    send_error(c, 0);
+    goto done;
+  }
+  if (!strncmp(c->method, "v3/", 3)) memmove(c->method, c->method + 3, strlen(c->method + 3) + 1);
+  int pt = xc_json_get(&j, 0, "params");
+  c->p.n = 0;
+  c->p.used = 0;
+  c->p.query = c->p.body = "";
+  for (int v = xc_json_type_of(&j, pt) == XC_JSON_OBJECT ? xc_json_first(&j, pt) : -1; v >= 0; v = xc_json_next(&j, v)) {
+    const char *k;
+    size_t kn;
+    char val[1024];
+    size_t vn = 0;
+    if (xc_json_text(&j, xc_json_key(&j, v), &k, &kn) != XC_OK) continue;
+    xc_json_type t = xc_json_type_of(&j, v);
+    if (t == XC_JSON_STRING) {
+      if (xc_json_str_copy(&j, v, val, sizeof val, &vn) != XC_OK) continue;
+    } else if (t == XC_JSON_NUMBER || t == XC_JSON_TRUE || t == XC_JSON_FALSE) {
+      const char *s;
+      if (xc_json_text(&j, v, &s, &vn) != XC_OK || vn >= sizeof val) continue;
+      memcpy(val, s, vn);
+      val[vn] = 0;
+    } else {
+      continue;
+    }
+    xc__bn_params_add(&c->p, k, kn, val, vn);
+  }
+  const char *rrl = xc__bn_param(&c->p, "returnRateLimits");
+  bool saved_rl = ss->rate_limits;
+  if (rrl && !strcmp(rrl, "false")) ss->rate_limits = false;
+  /* weight */
+  c->weight = method_weight(c->method, &c->is_order);
+  xc__bn_limits *l = &st->lim[XC__BN_SPOT];
+  l->weight_limit = xc__sim_limit(st->sim, 6000);
+  l->order_limit_short = xc__sim_limit(st->sim, 100);
+  l->order_limit_long = xc__sim_limit(st->sim, 200000);
+  xc__bn_verdict vd;
+  xc__bn_limits_charge(l, c->now, c->weight, c->is_order, &vd);
+  if (vd.http) {
+    c->e.code = vd.code;
+    c->e.http = vd.http;
+    snprintf(c->e.msg, sizeof c->e.msg, "%s", vd.msg);
+    send_error(c, c->now + vd.retry_after_s * 1000);
+  } else if (dispatch(c, &r) != 0 || c->e.code) {
+    send_error(c, 0);
+  } else if (xc_jw_finish(&c->w) != XC_OK && r.len == 0) {
+    xc__bn_err_set(&c->e, XC__BN_UNKNOWN, NULL);
+    send_error(c, 0);
+  } else {
+    if (c->is_order) xc__bn_limits_refund_weight(l, c->weight);
+    send_result(c, &r);
+  }
+  ss->rate_limits = saved_rl;
+done:
+  xc_buf_free(&r);
+  xc_json_free(&j);
+  free(c);
+}
+
+static const xc__sim_ws_handlers k_wsapi_h = {on_open, on_text, on_close, NULL};
+
+xc_status xc__bn_wsapi_attach(xc__bn_state *st) {
+  return xc__sim_ws_route(st->sim, XC_SIM_EP_BINANCE_SPOT_WS, "/ws-api/v3", &k_wsapi_h, st);
+}

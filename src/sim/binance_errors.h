@@ -68,7 +68,7 @@ void xc__bn_err_json(xc_buf *out, int code, const char *msg);
 typedef struct xc__bn_err {
   int code;
   int http;       /* 0 = xc__bn_err_http(code) */
-  char msg[200];
+  char msg[256];
 } xc__bn_err;
 
 /* Sets e to `code` with a printf-style message (fmt NULL = default message). Returns code. */

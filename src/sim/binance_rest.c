@@ -174,12 +174,12 @@ static void rate_limits(bn_ctx *c) {
   xc__bn_limits *l = &c->st->lim[c->fut];
   xc_jw_key(&c->w, "rateLimits");
   xc_jw_arr_begin(&c->w);
-  struct { const char *t, *iv; int n; int64_t lim; } rl[4];
+  struct rl_t { const char *t, *iv; int n; int64_t lim; } rl[4];
   int n = 0;
-  rl[n++] = (typeof(rl[0])){"REQUEST_WEIGHT", "MINUTE", 1, l->weight_limit};
-  rl[n++] = (typeof(rl[0])){"ORDERS", "SECOND", 10, l->order_limit_short};
-  rl[n++] = (typeof(rl[0])){"ORDERS", c->fut ? "MINUTE" : "DAY", 1, l->order_limit_long};
-  if (!c->fut) rl[n++] = (typeof(rl[0])){"RAW_REQUESTS", "MINUTE", 5, xc__sim_limit(c->st->sim, 300000)};
+  rl[n++] = (struct rl_t){"REQUEST_WEIGHT", "MINUTE", 1, l->weight_limit};
+  rl[n++] = (struct rl_t){"ORDERS", "SECOND", 10, l->order_limit_short};
+  rl[n++] = (struct rl_t){"ORDERS", c->fut ? "MINUTE" : "DAY", 1, l->order_limit_long};
+  if (!c->fut) rl[n++] = (struct rl_t){"RAW_REQUESTS", "MINUTE", 5, xc__sim_limit(c->st->sim, 300000)};
   for (int i = 0; i < n; i++) {
     xc_jw_obj_begin(&c->w);
     js(c, "rateLimitType", rl[i].t);

@@ -19,137 +19,113 @@ static const char *QTYS[N] = {"0.00123000", "1.50000000", "0.00010000", "12.3456
                               "0.00200000", "7.77700000", "0.01000000", "100.00000000", "0.12345678",
                               "2.00000000"};
 
-static uint64_t iters(void) { return 4u << 20; }
-
-static void bench_parse(const char *name, const char **in) {
-  size_t len[N];
-  for (int i = 0; i < N; i++) len[i] = strlen(in[i]);
-  uint64_t n = iters(), a0 = xc_bench_allocs(), t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
-    xc_dec d;
-    xc_dec_parse(in[i % N], len[i % N], &d);
-    XC_BENCH_KEEP(d.coef);
-  }
-  uint64_t t1 = xc_bench_now_ns();
-  xc_bench_report(name, n, t1 - t0, (double)(xc_bench_allocs() - a0) / (double)n);
-}
+/* Runs `body` n times, 40 short repetitions, and reports the fastest (the machine is shared). */
+#define BENCH(name, n, allocs, body)                                                               \
+  do {                                                                                             \
+    uint64_t best_ = UINT64_MAX, a0_ = xc_bench_allocs();                                          \
+    for (int rep_ = 0; rep_ < 40; rep_++) {                                                         \
+      uint64_t t0_ = xc_bench_now_ns();                                                            \
+      for (uint64_t i = 0; i < (n); i++) {                                                         \
+        body;                                                                                      \
+      }                                                                                            \
+      uint64_t dt_ = xc_bench_now_ns() - t0_;                                                      \
+      if (dt_ < best_) best_ = dt_;                                                                \
+    }                                                                                              \
+    xc_bench_report(name, (n), best_, (allocs) ? (double)(xc_bench_allocs() - a0_) / (40.0 * (n)) : -1); \
+  } while (0)
 
 int main(void) {
+  const uint64_t n = 1u << 16;
   xc_dec p[N], q[N], p2[N];
+  size_t plen[N], qlen[N];
   for (int i = 0; i < N; i++) {
     xc_dec_from_cstr(PRICES[i], &p[i]);
     xc_dec_from_cstr(QTYS[i], &q[i]);
     p2[i] = xc_dec_normalize(p[i]); /* different exponent from q */
+    plen[i] = strlen(PRICES[i]);
+    qlen[i] = strlen(QTYS[i]);
   }
-  bench_parse("dec parse price \"97000.01000000\"", PRICES);
-  bench_parse("dec parse qty (8 decimals)", QTYS);
-
-  uint64_t n = iters(), t0, t1;
-  volatile uint64_t sink = 0;
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
+  BENCH("dec parse price \"97000.01000000\"", n, 1, {
+    xc_dec d;
+    xc_dec_parse(PRICES[i % N], plen[i % N], &d);
+    XC_BENCH_KEEP(d.coef);
+  });
+  BENCH("dec parse qty (8 decimals)", n, 1, {
+    xc_dec d;
+    xc_dec_parse(QTYS[i % N], qlen[i % N], &d);
+    XC_BENCH_KEEP(d.coef);
+  });
+  BENCH("dec parse 20+ digits (slow path)", n / 4, 0, {
+    xc_dec d;
+    xc_dec_parse("123456789012345.123456789012345", 31, &d);
+    XC_BENCH_KEEP(d.coef);
+  });
+  BENCH("dec add (same exp)", n, 0, {
     xc_dec r;
     xc_dec_add(p[i % N], q[(i + 3) % N], &r);
     XC_BENCH_KEEP(r.coef);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec add (same exp)", n, t1 - t0, -1);
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
+  });
+  BENCH("dec add (different exp)", n, 0, {
     xc_dec r;
     xc_dec_add(p2[i % N], q[(i + 3) % N], &r);
     XC_BENCH_KEEP(r.coef);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec add (different exp)", n, t1 - t0, -1);
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) sink += (uint64_t)xc_dec_cmp(p[i % N], p[(i + 5) % N]);
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec cmp (same exp)", n, t1 - t0, -1);
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) sink += (uint64_t)xc_dec_cmp(p2[i % N], p[(i + 5) % N]);
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec cmp (different exp)", n, t1 - t0, -1);
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
+  });
+  BENCH("dec cmp (same exp)", n, 0, {
+    int c = xc_dec_cmp(p[i % N], p[(i + 5) % N]);
+    XC_BENCH_KEEP(c);
+  });
+  BENCH("dec cmp (different exp)", n, 0, {
+    int c = xc_dec_cmp(p2[i % N], p[(i + 5) % N]);
+    XC_BENCH_KEEP(c);
+  });
+  BENCH("dec mul (price x qty)", n, 0, {
     xc_dec r;
     xc_dec_mul(p[i % N], q[(i + 3) % N], &r);
     XC_BENCH_KEEP(r.coef);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec mul (price x qty)", n, t1 - t0, -1);
-
-  char buf[XC_DEC_STR_MAX];
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
+  });
+  char buf[XC_DEC_STR_FIXED_MAX];
+  BENCH("dec format (canonical)", n, 1, {
     int len = xc_dec_to_str(p[i % N], buf, sizeof buf);
     XC_BENCH_KEEP(len);
     XC_BENCH_KEEP(buf[0]);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec format (canonical)", n, t1 - t0, -1);
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
+  });
+  BENCH("dec format fixed (8 places)", n, 0, {
     int len = xc_dec_to_str_fixed(q[i % N], 8, XC_ROUND_HALF_EVEN, buf, sizeof buf);
     XC_BENCH_KEEP(len);
     XC_BENCH_KEEP(buf[0]);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec format fixed (8 places)", n, t1 - t0, -1);
-
+  });
   xc_dec tick, tickn;
   xc_dec_from_cstr("0.01000000", &tick);
   tickn = xc_dec_normalize(tick);
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
+  BENCH("dec to_ticks (tick \"0.01000000\", same exp)", n, 0, {
     int64_t t;
     xc_dec_to_ticks(p[i % N], tick, XC_ROUND_EXACT, &t);
     XC_BENCH_KEEP(t);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec to_ticks (tick \"0.01000000\", same exp)", n, t1 - t0, -1);
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
+  });
+  BENCH("dec to_ticks (tick 1e-2, normalized)", n, 0, {
     int64_t t;
     xc_dec_to_ticks(p[i % N], tickn, XC_ROUND_EXACT, &t);
     XC_BENCH_KEEP(t);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec to_ticks (tick 1e-2, normalized)", n, t1 - t0, -1);
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
+  });
+  BENCH("dec from_ticks", n, 0, {
     xc_dec r;
     xc_dec_from_ticks((int64_t)(9700000 + (i & 1023)), tick, &r);
     XC_BENCH_KEEP(r.coef);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec from_ticks", n, t1 - t0, -1);
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n; i++) {
+  });
+  BENCH("dec quantize (qty to 0.01, floor)", n, 0, {
     xc_dec r;
     xc_dec_quantize(q[i % N], tickn, XC_ROUND_DOWN, &r);
     XC_BENCH_KEEP(r.coef);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec quantize (qty to 0.01, floor)", n, t1 - t0, -1);
-
-  t0 = xc_bench_now_ns();
-  for (uint64_t i = 0; i < n / 4; i++) {
+  });
+  BENCH("dec div (8 places)", n / 4, 0, {
     xc_dec r;
     xc_dec_div(p[i % N], q[(i + 1) % N], 8, XC_ROUND_HALF_EVEN, &r);
     XC_BENCH_KEEP(r.coef);
-  }
-  t1 = xc_bench_now_ns();
-  xc_bench_report("dec div (8 places)", n / 4, t1 - t0, -1);
-  (void)sink;
+  });
+  BENCH("dec round (2 places, half even)", n, 0, {
+    xc_dec r;
+    xc_dec_round(q[i % N], 2, XC_ROUND_HALF_EVEN, &r);
+    XC_BENCH_KEEP(r.coef);
+  });
   return 0;
 }

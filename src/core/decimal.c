@@ -303,7 +303,7 @@ static xc_status finish(u128 m, bool neg, int64_t exp, xc_dec *out) {
 static inline bool is_digit(unsigned char c) { return (unsigned)(c - '0') < 10; }
 
 /* The general parser: any accepted form, any length. */
-static xc_status parse_slow(const unsigned char *p, const unsigned char *end, xc_dec *out) {
+__attribute__((noinline)) static xc_status parse_slow(const unsigned char *p, const unsigned char *end, xc_dec *out) {
   bool neg = false;
   if (p < end && (*p == '-' || *p == '+')) {
     neg = *p == '-';
@@ -313,7 +313,7 @@ static xc_status parse_slow(const unsigned char *p, const unsigned char *end, xc
   int nd = 0;            /* significant digits in coef */
   int64_t pending = 0;   /* zeros after the last nonzero digit, not yet in coef */
   int64_t frac = 0;      /* digits after the point */
-  bool any = false, point = false;
+  bool any = false, point = false, toolong = false;
   for (; p < end; p++) {
     unsigned char c = *p;
     if (is_digit(c)) {
@@ -323,7 +323,10 @@ static xc_status parse_slow(const unsigned char *p, const unsigned char *end, xc
         if (coef != 0) pending++;
         continue;
       }
-      if (nd + pending + 1 > XC_DEC_DIGITS) return XC_ERANGE;
+      if (nd + pending + 1 > XC_DEC_DIGITS) { /* too many digits: finish checking the syntax */
+        toolong = true;
+        continue;
+      }
       coef = coef * P10[pending + 1] + (unsigned)(c - '0');
       nd += (int)pending + 1;
       pending = 0;
@@ -350,6 +353,7 @@ static xc_status parse_slow(const unsigned char *p, const unsigned char *end, xc
     }
     if (eneg) e = -e;
   }
+  if (toolong) return XC_ERANGE;
   int64_t exp = e - frac;
   if (coef != 0 && pending > 0) {
     int64_t keep = XC_DEC_DIGITS - nd;
@@ -360,21 +364,84 @@ static xc_status parse_slow(const unsigned char *p, const unsigned char *end, xc
   return finish(coef, neg, exp, out);
 }
 
+static const uint64_t P10_64[20] = {1ULL,
+                                    10ULL,
+                                    100ULL,
+                                    1000ULL,
+                                    10000ULL,
+                                    100000ULL,
+                                    1000000ULL,
+                                    10000000ULL,
+                                    100000000ULL,
+                                    1000000000ULL,
+                                    10000000000ULL,
+                                    100000000000ULL,
+                                    1000000000000ULL,
+                                    10000000000000ULL,
+                                    100000000000000ULL,
+                                    1000000000000000ULL,
+                                    10000000000000000ULL,
+                                    100000000000000000ULL,
+                                    1000000000000000000ULL,
+                                    E19};
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define XC_DEC_SWAR 1
+/* Value of 8 ASCII digits loaded little-endian (first character = most significant); bytes that
+ * are 0 count as leading zeros. */
+static inline uint64_t swar8(uint64_t w) {
+  w = ((w & 0x0F0F0F0F0F0F0F0FULL) * 2561) >> 8;
+  w = ((w & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;
+  return ((w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32;
+}
+/* Number of leading ASCII digits (0..8) in 8 bytes loaded little-endian. A byte >= 0xFA can carry
+ * into the next byte, but only after the first non-digit, so the count stays right. */
+static inline unsigned lead_digits8(uint64_t w) {
+  uint64_t m = ((w & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL) |
+               (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL);
+  uint64_t nz = ((m >> 4) + 0x0F0F0F0F0F0F0F0FULL) & 0x1010101010101010ULL;
+  return nz ? (unsigned)__builtin_ctzll(nz) >> 3 : 8u;
+}
+#endif
+
+/* Appends the run of digits at *pp to *v (wrapping past 19 digits: callers check the count). */
+static inline void scan_digits(const unsigned char **pp, const unsigned char *end, uint64_t *v) {
+  const unsigned char *p = *pp;
+  uint64_t acc = *v;
+#ifdef XC_DEC_SWAR
+  while (end - p >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    unsigned n = lead_digits8(w);
+    if (n == 0) goto done;
+    acc = acc * P10_64[n] + swar8(w << (8 * (8 - n)));
+    p += n;
+    if (n < 8) goto done;
+  }
+#endif
+  while (p < end && is_digit(*p)) acc = acc * 10 + (uint64_t)(*p++ - '0');
+#ifdef XC_DEC_SWAR
+done:
+#endif
+  *pp = p;
+  *v = acc;
+}
+
 xc_status xc_dec_parse(const char *s, size_t len, xc_dec *out) {
   if (UNLIKELY(!out || (!s && len))) return XC_EINVAL;
   if (UNLIKELY(len == 0)) return XC_EPARSE;
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
   const unsigned char *q = p;
-  if (q < end && (*q == '-' || *q == '+')) q++;
+  if (*q == '-' || *q == '+') q++;
   /* Fast path: [sign] digits [. digits], at most 19 digits in all, accumulated in 64 bits. */
   const unsigned char *d0 = q;
   uint64_t v = 0;
-  while (q < end && is_digit(*q)) v = v * 10 + (uint64_t)(*q++ - '0');
+  scan_digits(&q, end, &v);
   size_t nint = (size_t)(q - d0);
   size_t nfrac = 0;
   if (q < end && *q == '.') {
     const unsigned char *f0 = ++q;
-    while (q < end && is_digit(*q)) v = v * 10 + (uint64_t)(*q++ - '0');
+    scan_digits(&q, end, &v);
     nfrac = (size_t)(q - f0);
   }
   if (LIKELY(q == end && nint + nfrac - 1 < 19)) { /* 1..19 digits */
@@ -541,32 +608,27 @@ xc_dec xc_dec_normalize(xc_dec a) {
   return a;
 }
 
-/* Compares magnitudes ma*10^ea and mb*10^eb (both nonzero). */
-static int cmp_mag(u128 ma, int ea, u128 mb, int eb) {
-  if (ea == eb) return (ma > mb) - (ma < mb);
+/* Comparison of values with different exponents. */
+__attribute__((noinline)) static int cmp_slow(const xc_dec *a, const xc_dec *b) {
+  i128 ca = a->coef, cb = b->coef;
   int sgn = 1;
-  if (ea < eb) { /* scale the one with the larger exponent: make it a */
-    u128 tm = ma;
-    ma = mb;
-    mb = tm;
-    int te = ea;
-    ea = eb;
-    eb = te;
+  int dlt = a->exp - b->exp;
+  if (dlt < 0) { /* scale the one with the larger exponent: make it ca */
+    ca = b->coef;
+    cb = a->coef;
+    dlt = -dlt;
     sgn = -1;
   }
-  int dlt = ea - eb;
-  if (dlt > 38 || ma >= P10[38 - dlt]) return sgn; /* ma*10^dlt >= 10^38 > mb */
-  u128 sa = ma * P10[dlt];
-  return sgn * ((sa > mb) - (sa < mb));
+  if (ca == 0) return cb > 0 ? -sgn : (cb < 0 ? sgn : 0);
+  if (dlt > 38 || mag_of(ca) >= P10[38 - dlt]) /* |ca| * 10^dlt >= 10^38 > |cb| */
+    return ca > 0 ? sgn : -sgn;
+  i128 sa = ca * (i128)P10[dlt];
+  return sgn * ((sa > cb) - (sa < cb));
 }
 
 int xc_dec_cmp(xc_dec a, xc_dec b) {
   if (LIKELY(a.exp == b.exp)) return (a.coef > b.coef) - (a.coef < b.coef);
-  int sa = xc_dec_sign(a), sb = xc_dec_sign(b);
-  if (sa != sb) return sa < sb ? -1 : 1;
-  if (sa == 0) return 0;
-  int c = cmp_mag(mag_of(a.coef), a.exp, mag_of(b.coef), b.exp);
-  return sa < 0 ? -c : c;
+  return cmp_slow(&a, &b);
 }
 
 bool xc_dec_eq(xc_dec a, xc_dec b) {
@@ -581,7 +643,7 @@ bool xc_dec_eq(xc_dec a, xc_dec b) {
 static inline bool in_bound(u128 s) { return s + (MAXC - 1) <= 2 * (MAXC - 1); }
 
 /* Exact sum when the aligned sum overflowed the bound or the alignment did not fit. */
-static xc_status add_slow(xc_dec a, xc_dec b, xc_dec *out) {
+__attribute__((noinline)) static xc_status add_slow(xc_dec a, xc_dec b, xc_dec *out) {
   if (a.coef == 0) {
     *out = b;
     return XC_OK;

@@ -188,6 +188,16 @@ static void test_cmp(void **state) {
   assert_int_equal(xc_dec_cmp(D("-1e64"), D("-99999999999999999999999999999999999999e-64")), -1);
   assert_int_equal(xc_dec_cmp(D("12345678901234567890123456789012345678"), D("1.2345678901234567890123456789012345678e37")), 0);
   assert_int_equal(xc_dec_cmp(D("12345678901234567890123456789012345678"), D("1.2345678901234567890123456789012345679e37")), -1);
+  assert_int_equal(xc_dec_cmp(D("0e64"), D("1e-64")), -1);
+  assert_int_equal(xc_dec_cmp(D("0e64"), D("-1e-64")), 1);
+  assert_int_equal(xc_dec_cmp(D("0e-64"), D("-1e64")), 1);
+  assert_int_equal(xc_dec_cmp(D("1e-64"), D("0e64")), 1);
+  assert_int_equal(xc_dec_cmp(D("-1e-64"), D("0e64")), -1);
+  assert_int_equal(xc_dec_cmp(D("0e-64"), D("0e64")), 0);
+  assert_int_equal(xc_dec_cmp(D("0e-64"), D("1e-63")), -1);
+  assert_int_equal(xc_dec_cmp(D("-1e64"), D("-1e-64")), -1);
+  assert_int_equal(xc_dec_cmp(D("1e64"), D("1e-64")), 1);
+  assert_int_equal(xc_dec_cmp(D("1e-64"), D("1e64")), -1);
   assert_int_equal(xc_dec_sign(D("-3")), -1);
   assert_int_equal(xc_dec_sign(D("0.0")), 0);
   assert_true(xc_dec_is_zero(D("0e10")));
@@ -603,6 +613,191 @@ static void test_int64_oracle(void **state) {
   }
 }
 
+
+/* ---- parser differential against a naive reference ------------------------------------------- */
+
+/* Reference parser straight from the grammar: sign? (digits (. digits?)? | . digits) ([eE] sign?
+ * digits)?. Returns 0 for bad syntax, 1 with the canonical text in out and the count of
+ * significant digits (trailing zeros removed) in *sig. Exponent digits are limited by the caller. */
+static int ref_parse(const char *s, size_t n, char *out, int *sig) {
+  size_t i = 0;
+  bool neg = false;
+  if (i < n && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
+  char mant[256];
+  int nm = 0, nfrac = 0, ndig = 0;
+  bool point = false;
+  for (; i < n; i++) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      mant[nm++] = s[i];
+      ndig++;
+      if (point) nfrac++;
+    } else if (s[i] == '.' && !point) {
+      point = true;
+    } else {
+      break;
+    }
+  }
+  if (ndig == 0) return 0;
+  long e = 0;
+  if (i < n) {
+    if (s[i] != 'e' && s[i] != 'E') return 0;
+    i++;
+    bool en = false;
+    if (i < n && (s[i] == '-' || s[i] == '+')) en = s[i++] == '-';
+    if (i == n) return 0;
+    for (; i < n; i++) {
+      if (s[i] < '0' || s[i] > '9') return 0;
+      if (e < 100000) e = e * 10 + (s[i] - '0');
+    }
+    if (en) e = -e;
+  }
+  long exp = e - nfrac;
+  int st = 0;
+  while (st < nm && mant[st] == '0') st++;
+  int len = nm - st;
+  while (len > 0 && mant[st + len - 1] == '0') {
+    len--;
+    exp++;
+  }
+  *sig = len;
+  if (exp > 100 || exp < -100) return 2; /* valid, text not produced */
+  char *o = out;
+  if (len == 0) {
+    strcpy(out, "0");
+    return 1;
+  }
+  if (neg) *o++ = '-';
+  if (exp >= 0) {
+    memcpy(o, mant + st, (size_t)len);
+    o += len;
+    for (long k = 0; k < exp; k++) *o++ = '0';
+  } else if (len > -exp) {
+    memcpy(o, mant + st, (size_t)(len + exp));
+    o += len + exp;
+    *o++ = '.';
+    memcpy(o, mant + st + len + exp, (size_t)-exp);
+    o += -exp;
+  } else {
+    *o++ = '0';
+    *o++ = '.';
+    for (long k = 0; k < -exp - len; k++) *o++ = '0';
+    memcpy(o, mant + st, (size_t)len);
+    o += len;
+  }
+  *o = '\0';
+  return 1;
+}
+
+static void test_parse_differential(void **state) {
+  (void)state;
+  uint64_t rs = 7;
+  static const char junk[] = {'/', ':', ' ', 'a', 'x', '\0', (char)0xFA, (char)0xFF, (char)0xB9, ',', '\n'};
+  char s[64], want[256];
+  int ok = 0, bad = 0, rng = 0;
+  for (int it = 0; it < 200000; it++) {
+    size_t n = 0;
+    uint64_t kind = xc_test_rand(&rs) % 3;
+    if (kind == 0) { /* free-form over the grammar's alphabet plus junk */
+      n = 1 + xc_test_rand(&rs) % 44;
+      for (size_t i = 0; i < n; i++) {
+        uint64_t r = xc_test_rand(&rs) % 100;
+        if (r < 72) s[i] = (char)('0' + xc_test_rand(&rs) % 10);
+        else if (r < 80) s[i] = '.';
+        else if (r < 84) s[i] = r & 1 ? 'e' : 'E';
+        else if (r < 90) s[i] = r & 1 ? '-' : '+';
+        else s[i] = junk[xc_test_rand(&rs) % sizeof junk];
+      }
+    } else { /* structured: mostly valid, sometimes one byte replaced */
+      if (xc_test_rand(&rs) % 4 == 0) s[n++] = xc_test_rand(&rs) & 1 ? '-' : '+';
+      size_t ni = xc_test_rand(&rs) % 22, nf = xc_test_rand(&rs) % 22;
+      for (size_t i = 0; i < ni; i++) s[n++] = (char)('0' + xc_test_rand(&rs) % 10);
+      if (nf || xc_test_rand(&rs) % 8 == 0) s[n++] = '.';
+      for (size_t i = 0; i < nf; i++) s[n++] = (char)('0' + (xc_test_rand(&rs) % 3 ? xc_test_rand(&rs) % 10 : 0));
+      if (xc_test_rand(&rs) % 5 == 0) {
+        s[n++] = 'e';
+        if (xc_test_rand(&rs) & 1) s[n++] = '-';
+        s[n++] = (char)('0' + xc_test_rand(&rs) % 10);
+      }
+      if (n == 0) s[n++] = '7';
+      if (kind == 2 && xc_test_rand(&rs) % 2 == 0) s[xc_test_rand(&rs) % n] = junk[xc_test_rand(&rs) % sizeof junk];
+    }
+    /* keep exponent parts short so values stay in range: reject strings with >1 exponent digit */
+    int sig = 0;
+    int valid = ref_parse(s, n, want, &sig);
+    bool longexp = false;
+    for (size_t i = 0; i + 2 < n; i++)
+      if ((s[i] == 'e' || s[i] == 'E') && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9')
+        longexp = true;
+    for (size_t i = 0; i + 3 < n; i++)
+      if ((s[i] == 'e' || s[i] == 'E') && (s[i + 1] == '-' || s[i + 1] == '+') && s[i + 2] >= '0' && s[i + 2] <= '9' &&
+          s[i + 3] >= '0' && s[i + 3] <= '9')
+        longexp = true;
+    xc_dec d;
+    xc_status st = xc_dec_parse(s, n, &d);
+    if (!valid) {
+      if (st != XC_EPARSE) fail_msg("differential: \"%.*s\" -> %d, want EPARSE", (int)n, s, (int)st);
+      bad++;
+    } else if (longexp) {
+      assert_true(st == XC_OK || st == XC_ERANGE);
+    } else if (sig > 38) {
+      if (st != XC_ERANGE) fail_msg("differential: \"%.*s\" -> %d, want ERANGE", (int)n, s, (int)st);
+      rng++;
+    } else {
+      if (st != XC_OK) fail_msg("differential: \"%.*s\" -> %d, want %s", (int)n, s, (int)st, want);
+      if (strcmp(S(d), want) != 0) fail_msg("differential: \"%.*s\" -> %s, want %s", (int)n, s, S(d), want);
+      ok++;
+    }
+  }
+  /* each class was exercised */
+  assert_true(ok > 10000 && bad > 10000 && rng > 100);
+}
+
+static void test_parse_swar_edges(void **state) {
+  (void)state;
+  /* Non-digit bytes just outside '0'..'9' and high bytes at every position of an 8-byte window. */
+  const unsigned char probes[] = {'/', ':', 0x00, 0xFA, 0xFF, 0xB0, 0x39 + 0x80, 0x30 + 0x80, '.', 'e'};
+  for (size_t k = 0; k < sizeof probes; k++) {
+    for (size_t pos = 0; pos < 16; pos++) {
+      char s[17];
+      memcpy(s, "1234567890123456", 16);
+      s[pos] = (char)probes[k];
+      xc_dec d;
+      xc_status st = xc_dec_parse(s, 16, &d);
+      if (probes[k] == '.') {
+        assert_int_equal(st, XC_OK);
+        char want[32];
+        snprintf(want, sizeof want, "%.*s.%.*s", (int)pos, s, (int)(15 - pos), s + pos + 1);
+        xc_dec w = D(want);
+        assert_true(xc_dec_eq(d, w));
+      } else if (probes[k] == 'e' && pos > 0 && pos < 15) {
+        assert_true(st == XC_OK || st == XC_ERANGE);
+      } else {
+        if (st != XC_EPARSE) fail_msg("probe 0x%02x at %zu -> %d", probes[k], pos, (int)st);
+      }
+    }
+  }
+  /* digit runs of every length 1..19 in both parts hit the 64-bit path */
+  for (int ni = 0; ni <= 19; ni++) {
+    for (int nf = 0; ni + nf <= 19; nf++) {
+      if (ni + nf == 0) continue;
+      char s[48];
+      int n = 0;
+      for (int i = 0; i < ni; i++) s[n++] = (char)('1' + (i % 9));
+      s[n++] = '.';
+      for (int i = 0; i < nf; i++) s[n++] = (char)('9' - (i % 9));
+      s[n] = '\0';
+      xc_dec d;
+      assert_int_equal(xc_dec_parse(s, (size_t)n, &d), XC_OK);
+      assert_int_equal(d.exp, -nf);
+      char back[XC_DEC_STR_FIXED_MAX];
+      assert_true(xc_dec_to_str_fixed(d, nf, XC_ROUND_EXACT, back, sizeof back) > 0);
+      if (ni == 0) assert_true(back[0] == '0' && strcmp(back + 1, s) == 0);
+      else if (nf == 0) assert_true(strncmp(back, s, (size_t)ni) == 0 && back[ni] == '\0');
+      else assert_string_equal(back, s);
+    }
+  }
+}
+
 /* Vectors generated offline by Python's decimal module. */
 static const struct {
   const char *op, *a, *b;
@@ -648,7 +843,8 @@ int main(void) {
       cmocka_unit_test(test_add_sub_mul),     cmocka_unit_test(test_rounding_modes),
       cmocka_unit_test(test_div),             cmocka_unit_test(test_quantize_ticks),
       cmocka_unit_test(test_properties),      cmocka_unit_test(test_int64_oracle),
-      cmocka_unit_test(test_python_oracle),
+      cmocka_unit_test(test_python_oracle),   cmocka_unit_test(test_parse_differential),
+      cmocka_unit_test(test_parse_swar_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -537,8 +537,56 @@ static int write_fixed(bool neg, const char *dig, int nd, int exp, int places, c
   return (int)(o - buf);
 }
 
+/* Canonical text of a nonzero 64-bit magnitude with exp in [-19, 0]. */
+static int to_str64(bool neg, uint64_t m, int f, char *buf, size_t cap) {
+  while (f >= 8 && m % 100000000u == 0) {
+    m /= 100000000u;
+    f -= 8;
+  }
+  if (f >= 4 && m % 10000u == 0) {
+    m /= 10000u;
+    f -= 4;
+  }
+  if (f >= 2 && m % 100u == 0) {
+    m /= 100u;
+    f -= 2;
+  }
+  if (f >= 1 && m % 10u == 0) {
+    m /= 10u;
+    f -= 1;
+  }
+  /* Fixed 20-byte copies: reads stay inside tmp (digits end at tmp + 40), writes stay below
+   * buf + 42 (the caller guarantees cap >= 48). Bytes past the NUL are scratch. */
+  char tmp[64];
+  char *end = tmp + 40, *st = u64_digits_rev(m, end);
+  int nd = (int)(end - st);
+  int len = (int)neg + (f == 0 ? nd : (nd > f ? nd + 1 : f + 2));
+  if ((size_t)len + 1 > cap) return XC_ENOSPC;
+  char *o = buf;
+  if (neg) *o++ = '-';
+  if (f == 0) {
+    memcpy(o, st, 20);
+  } else if (nd > f) {
+    memcpy(o, st, 20);
+    o += nd - f;
+    *o++ = '.';
+    memcpy(o, end - f, 20);
+  } else {
+    *o++ = '0';
+    *o++ = '.';
+    memset(o, '0', 20);
+    o += f - nd;
+    memcpy(o, st, 20);
+  }
+  buf[len] = '\0';
+  return len;
+}
+
 int xc_dec_to_str(xc_dec d, char *buf, size_t cap) {
   if (!buf) return XC_EINVAL;
+  u128 m = mag_of(d.coef);
+  if (LIKELY(m >> 64 == 0 && d.exp <= 0 && d.exp >= -19 && m != 0 && cap >= 48))
+    return to_str64(d.coef < 0, (uint64_t)m, -d.exp, buf, cap);
   if (d.coef == 0) {
     if (cap < 2) return XC_ENOSPC;
     buf[0] = '0';
@@ -729,6 +777,19 @@ xc_status xc_dec_sub(xc_dec a, xc_dec b, xc_dec *out) {
   return xc_dec_add(a, b, out);
 }
 
+/* Exact product of magnitudes through a 256-bit intermediate. */
+__attribute__((noinline)) static xc_status mul_slow(u128 ma, u128 mb, bool neg, int64_t exp, xc_dec *out) {
+  u256 p = mul128(ma, mb);
+  u256 maxc = u256_from(MAXC);
+  while (u256_cmp(p, maxc) >= 0) {
+    u256 t = p;
+    if (u256_divmod64(&t, 10) != 0) return XC_ERANGE;
+    p = t;
+    exp++;
+  }
+  return finish(u256_lo(p), neg, exp, out);
+}
+
 xc_status xc_dec_mul(xc_dec a, xc_dec b, xc_dec *out) {
   bool neg = (a.coef < 0) != (b.coef < 0);
   u128 ma = mag_of(a.coef), mb = mag_of(b.coef);
@@ -741,15 +802,7 @@ xc_status xc_dec_mul(xc_dec a, xc_dec b, xc_dec *out) {
       return XC_OK;
     }
   }
-  u256 p = mul128(ma, mb);
-  u256 maxc = u256_from(MAXC);
-  while (u256_cmp(p, maxc) >= 0) {
-    u256 t = p;
-    if (u256_divmod64(&t, 10) != 0) return XC_ERANGE;
-    p = t;
-    exp++;
-  }
-  return finish(u256_lo(p), neg, exp, out);
+  return mul_slow(ma, mb, neg, exp, out);
 }
 
 /* ---- division, rounding, quantisation, ticks ---------------------------------------------------- */
@@ -871,33 +924,58 @@ static xc_status quot_int(xc_dec a, xc_dec step, xc_round mode, u256 *q, bool *n
   return div_scaled(mag_of(a.coef), (u128)step.coef, (int64_t)a.exp - step.exp, *neg, mode, q);
 }
 
-xc_status xc_dec_quantize(xc_dec a, xc_dec step, xc_round mode, xc_dec *out) {
-  if (!out) return XC_EINVAL;
+/* round(a / step) in 64 bits when both coefficients and the aligned operands fit. Returns false
+ * (nothing written) when the general path must be taken; otherwise *st says how it went. */
+static inline bool quot64(xc_dec a, xc_dec step, xc_round mode, uint64_t *q, bool *neg, xc_status *st) {
+  u128 maw = mag_of(a.coef);
+  if (!(step.coef > 0 && (uint64_t)(step.coef >> 64) == 0 && (uint64_t)(maw >> 64) == 0 && mode_ok(mode)))
+    return false;
+  uint64_t ma = (uint64_t)maw, mt = (uint64_t)step.coef;
+  int d = a.exp - step.exp;
+  if (d > 0) {
+    if (d > 19 || __builtin_mul_overflow(ma, P10_64[d], &ma)) return false;
+  } else if (d < 0) {
+    if (d < -19 || __builtin_mul_overflow(mt, P10_64[-d], &mt)) return false;
+  }
+  *neg = a.coef < 0;
+  *st = divround64(ma, mt, *neg, mode, q);
+  return true;
+}
+
+__attribute__((noinline)) static xc_status quantize_slow(const xc_dec *a, const xc_dec *step, xc_round mode,
+                                                         xc_dec *out) {
   u256 q;
   bool neg;
-  xc_status st = quot_int(a, step, mode, &q, &neg);
+  xc_status st = quot_int(*a, *step, mode, &q, &neg);
   if (st != XC_OK) return st;
   xc_dec qd;
   st = dec_from_u256(q, neg, 0, &qd);
   if (st != XC_OK) return st;
-  return xc_dec_mul(qd, step, out);
+  return xc_dec_mul(qd, *step, out);
 }
 
-xc_status xc_dec_to_ticks(xc_dec a, xc_dec tick, xc_round mode, int64_t *out) {
-  if (!out) return XC_EINVAL;
-  /* Fast path: same exponent, 64-bit magnitudes, exact. */
-  if (LIKELY(a.exp == tick.exp && tick.coef > 0 && tick.coef <= (i128)INT64_MAX &&
-             a.coef >= -(i128)INT64_MAX && a.coef <= (i128)INT64_MAX)) {
-    int64_t ac = (int64_t)a.coef, tc = (int64_t)tick.coef;
-    int64_t q = ac / tc, r = ac % tc;
-    if (r == 0) {
-      *out = q;
+xc_status xc_dec_quantize(xc_dec a, xc_dec step, xc_round mode, xc_dec *out) {
+  if (UNLIKELY(!out)) return XC_EINVAL;
+  uint64_t q;
+  bool neg;
+  xc_status st;
+  if (LIKELY(quot64(a, step, mode, &q, &neg, &st))) {
+    if (st != XC_OK) return st;
+    u128 p = (u128)q * (uint64_t)step.coef;
+    if (LIKELY(p < MAXC)) {
+      out->coef = signed_of(p, neg);
+      out->exp = step.exp;
       return XC_OK;
     }
   }
+  return quantize_slow(&a, &step, mode, out);
+}
+
+__attribute__((noinline)) static xc_status to_ticks_slow(const xc_dec *a, const xc_dec *tick, xc_round mode,
+                                                         int64_t *out) {
   u256 q;
   bool neg;
-  xc_status st = quot_int(a, tick, mode, &q, &neg);
+  xc_status st = quot_int(*a, *tick, mode, &q, &neg);
   if (st != XC_OK) return st;
   if (!u256_fits128(q) || u256_lo(q) > (u128)INT64_MAX + (neg ? 1 : 0)) return XC_ERANGE;
   uint64_t m = (uint64_t)u256_lo(q);
@@ -905,10 +983,34 @@ xc_status xc_dec_to_ticks(xc_dec a, xc_dec tick, xc_round mode, int64_t *out) {
   return XC_OK;
 }
 
+xc_status xc_dec_to_ticks(xc_dec a, xc_dec tick, xc_round mode, int64_t *out) {
+  if (UNLIKELY(!out)) return XC_EINVAL;
+  uint64_t q;
+  bool neg;
+  xc_status st;
+  if (LIKELY(quot64(a, tick, mode, &q, &neg, &st))) {
+    if (st != XC_OK) return st;
+    if (q > (uint64_t)INT64_MAX + (neg ? 1u : 0u)) return XC_ERANGE;
+    *out = neg ? (int64_t)(0 - q) : (int64_t)q;
+    return XC_OK;
+  }
+  return to_ticks_slow(&a, &tick, mode, out);
+}
+
 xc_status xc_dec_from_ticks(int64_t ticks, xc_dec tick, xc_dec *out) {
-  if (!out) return XC_EINVAL;
-  xc_dec t = {ticks, 0};
-  return xc_dec_mul(t, tick, out);
+  if (UNLIKELY(!out)) return XC_EINVAL;
+  bool neg = (ticks < 0) != (tick.coef < 0);
+  uint64_t mt = ticks < 0 ? 0 - (uint64_t)ticks : (uint64_t)ticks;
+  u128 mk = mag_of(tick.coef);
+  if (LIKELY(mk >> 64 == 0)) {
+    u128 p = (u128)mt * (uint64_t)mk;
+    if (LIKELY(p < MAXC)) {
+      out->coef = signed_of(p, neg);
+      out->exp = tick.exp;
+      return XC_OK;
+    }
+  }
+  return mul_slow(mt, mk, neg, tick.exp, out);
 }
 
 bool xc_dec_is_multiple(xc_dec a, xc_dec step) {

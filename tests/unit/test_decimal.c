@@ -491,6 +491,12 @@ static void test_properties(void **state) {
     assert_int_equal(xc_dec_parse(buf, (size_t)n, &p), XC_OK);
     assert_true(xc_dec_eq(p, a));
     assert_string_equal(S(p), buf);
+    { /* a tight buffer takes the general formatter: same text */
+      char tight[XC_DEC_STR_MAX];
+      assert_int_equal(xc_dec_to_str(a, tight, (size_t)n + 1), n);
+      assert_string_equal(tight, buf);
+      assert_int_equal(xc_dec_to_str(a, tight, (size_t)n), XC_ENOSPC);
+    }
     /* fixed formatting at the value's own places is exact and parses back */
     int pl = xc_dec_places(a);
     n = xc_dec_to_str_fixed(a, pl, XC_ROUND_EXACT, buf, sizeof buf);
@@ -554,6 +560,36 @@ static void test_properties(void **state) {
         assert_int_equal(xc_dec_from_ticks(t, step, &back), XC_OK);
         assert_true(xc_dec_eq(back, r));
         assert_int_equal(xc_dec_to_ticks(back, step, XC_ROUND_EXACT, &t), XC_OK);
+      }
+    }
+    /* fast (64-bit) and general paths agree: the same step and value with a wide coefficient */
+    {
+      xc_dec wstep = {step.coef * (i128)10000000000000000000ULL * 10, step.exp - 20}, wa = a;
+      bool wide_a = false;
+      i128 lim21 = (i128)10000000000000000000ULL * 100; /* 10^21: a.coef * 10^17 stays < 10^38 */
+      if (a.exp - 17 >= XC_DEC_EXP_MIN && xc_dec_sign(a) != 0 && a.coef < lim21 && a.coef > -lim21) {
+        wa = (xc_dec){a.coef * 100000000000000000LL, a.exp - 17};
+        wide_a = true;
+      }
+      for (int m = 0; m <= XC_ROUND_EXACT; m++) {
+        xc_dec w1, w2;
+        xc_status u1 = xc_dec_quantize(a, step, (xc_round)m, &w1);
+        xc_status u2 = xc_dec_quantize(a, wstep, (xc_round)m, &w2);
+        if (u1 == XC_OK && u2 == XC_OK) assert_true(xc_dec_eq(w1, w2));
+        else if (u1 != XC_ERANGE && u2 != XC_ERANGE) assert_int_equal(u1, u2);
+        int64_t t1 = 0, t2 = 0;
+        u1 = xc_dec_to_ticks(a, step, (xc_round)m, &t1);
+        u2 = xc_dec_to_ticks(a, wstep, (xc_round)m, &t2);
+        /* an inexact quotient that is also out of range may report either error */
+        if (u1 != u2 && u1 != XC_ERANGE && u2 != XC_ERANGE)
+          fail_msg("to_ticks %s / %s m%d: %d vs wide step %d", S(a), S(step), m, (int)u1, (int)u2);
+        if (u1 == XC_OK || u2 == XC_OK) assert_true(u1 == u2 && t1 == t2);
+        if (wide_a) {
+          u2 = xc_dec_to_ticks(wa, step, (xc_round)m, &t2);
+          if (u1 != u2 && u1 != XC_ERANGE && u2 != XC_ERANGE)
+            fail_msg("to_ticks %s / %s m%d: %d vs wide %d", S(a), S(step), m, (int)u1, (int)u2);
+          if (u1 == XC_OK || u2 == XC_OK) assert_true(u1 == u2 && t1 == t2);
+        }
       }
     }
     /* round agrees with fixed formatting */

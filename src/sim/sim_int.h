@@ -22,6 +22,9 @@
  * calls xc_sim_new); nothing here is thread-safe, and nothing may block. Handlers run inside the
  * loop; they may call any function in this header, including the engine (which emits events
  * synchronously, so on_event can run nested inside an engine call made by a handler).
+ * on_event itself must NOT call engine functions that change state (order place/cancel,
+ * deposit, leverage): it runs in the middle of matching. Reading (books, orders, balances) and
+ * sending to sessions are fine.
  *
  * Lifetimes: request, response, event and order structs passed to callbacks are valid only
  * during the call; copy what you keep. Session pointers (xc__sim_ws) are valid until their

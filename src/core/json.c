@@ -9,15 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define TOK_MIN_CAP 64
 
-/* TEMPORARY (until src/core/decimal.c is on main): weak references, so libxconn links without
- * the decimal module; xc_json_dec then reports XC_ENOTSUP. */
-#pragma weak xc_dec_parse
-#pragma weak xc_dec_from_i64
-static xc_status (*volatile dec_parse_fn)(const char *, size_t, xc_dec *) = xc_dec_parse;
-static xc_status (*volatile dec_from_i64_fn)(int64_t, int, xc_dec *) = xc_dec_from_i64;
 
 /* ---- lifecycle -------------------------------------------------------------------------- */
 
@@ -95,7 +92,7 @@ int xc__utf8_seq(const unsigned char *s, size_t n) {
 static const unsigned char is_ws[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
 
 static inline size_t skip_ws(const unsigned char *s, size_t p, size_t len) {
-  while (p < len && is_ws[s[p]]) p++;
+  while (p < len && s[p] <= ' ' && is_ws[s[p]]) p++;
   return p;
 }
 
@@ -113,8 +110,26 @@ static inline int hexval(unsigned char c) {
 
 /* Scans a string body starting after its opening quote. Returns the index of the closing quote,
  * or (size_t)-1 with *why set. */
-static size_t scan_string(const unsigned char *s, size_t p, size_t len, const char **why) {
+static inline __attribute__((always_inline)) size_t scan_string(const unsigned char *s, size_t p,
+                                                                size_t len, const char **why) {
   for (;;) {
+#ifdef __SSE2__
+    /* 16 bytes at a time: the first '"' ends the string unless a '\\', a control character or
+     * a non-ASCII byte (negative as a signed byte, so "< 0x20" catches both) comes first. */
+    while (p + 16 <= len) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+      unsigned mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+      unsigned mo = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')), _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
+      if (mq | mo) {
+        unsigned first = (unsigned)__builtin_ctz(mq | mo);
+        if (mq >> first & 1) return p + first;
+        p += first;
+        goto slow;
+      }
+      p += 16;
+    }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     /* 8 bytes at a time: stop at '"', '\\', a control character or a non-ASCII byte. The lowest
      * flagged byte of each mask is exact, so the lowest bit of the union is the first stop. */
@@ -248,7 +263,11 @@ xc_status xc_json_parse(xc_json *j, const char *buf, size_t len) {
   int *after = j->after;
   int cap = j->cap;
   int n = 0;
-  int cur = -1;  /* innermost open container */
+  /* The innermost open container lives in locals (its index, kind and running child count);
+   * its size is stored into the token when a child container opens and reloaded on close. */
+  int cur = -1;
+  bool cur_obj = false;
+  int csize = 0;
   int vpar = -1; /* parent of the next value: the array, or the key inside an object */
   size_t p = 0, e;
   const char *why = "";
@@ -256,7 +275,7 @@ xc_status xc_json_parse(xc_json *j, const char *buf, size_t len) {
 
 #define NEWTOK(k)                                                                                  \
   do {                                                                                             \
-    if (n == cap) {                                                                                \
+    if (__builtin_expect(n == cap, 0)) {                                                           \
       xc_status st_ = grow(j);                                                                     \
       if (st_) return parse_fail(j, st_, p, "");                                                   \
       t = j->tok;                                                                                  \
@@ -275,69 +294,53 @@ xc_status xc_json_parse(xc_json *j, const char *buf, size_t len) {
   int k;
 value:
   p = skip_ws(s, p, len);
-  if (p >= len) FAIL(p, "expected a value");
+  if (__builtin_expect(p >= len, 0)) FAIL(p, "expected a value");
   c = s[p];
   NEWTOK(k);
-  t[k].parent = vpar;
-  t[k].size = 0;
-  if (vpar >= 0 && t[vpar].type == JSMN_ARRAY) t[vpar].size++;
-  switch (c) {
-  case '"':
+  csize += vpar == cur; /* an array element (object members are counted at their key) */
+  if (c == '"') {
     e = scan_string(s, p + 1, len, &why);
-    if (e == (size_t)-1) goto fail_str;
-    t[k].type = JSMN_STRING;
-    t[k].start = (int)p + 1;
-    t[k].end = (int)e;
+    if (e == (size_t)-1) goto fail;
+    t[k] = (jsmntok_t){JSMN_STRING, (int)p + 1, (int)e, 0, vpar};
     p = e + 1;
     goto after_value;
-  case '{':
-  case '[':
-    t[k].type = c == '{' ? JSMN_OBJECT : JSMN_ARRAY;
-    t[k].start = (int)p;
-    t[k].end = -1;
+  }
+  if (c == '[' || c == '{') {
+    t[k] = (jsmntok_t){c == '{' ? JSMN_OBJECT : JSMN_ARRAY, (int)p, -1, 0, vpar};
+    if (cur >= 0) t[cur].size = csize;
     cur = k;
+    cur_obj = c == '{';
+    csize = 0;
     p = skip_ws(s, p + 1, len);
     if (p < len && s[p] == (c == '{' ? '}' : ']')) goto close;
-    if (c == '[') {
+    if (!cur_obj) {
       vpar = k;
       goto value;
     }
     goto key;
-  case 't':
-  case 'f':
-  case 'n': {
-    const char *lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
-    size_t ln = c == 'f' ? 5 : 4;
-    if (len - p < ln || memcmp(s + p, lit, ln) != 0) FAIL(p, "invalid literal");
-    t[k].type = JSMN_PRIMITIVE;
-    t[k].start = (int)p;
-    t[k].end = (int)(p + ln);
-    p += ln;
-    goto after_value;
   }
-  default:
-    if (c != '-' && !is_digit(c)) FAIL(p, "expected a value");
+  if (c == '-' || is_digit(c)) {
     e = scan_number(s, p, len);
     if (e == (size_t)-1) FAIL(p, "invalid number");
-    t[k].type = JSMN_PRIMITIVE;
-    t[k].start = (int)p;
-    t[k].end = (int)e;
-    p = e;
-    goto after_value;
+  } else {
+    const char *lit = c == 't' ? "true" : c == 'f' ? "false" : c == 'n' ? "null" : NULL;
+    if (!lit) FAIL(p, "expected a value");
+    size_t ln = c == 'f' ? 5 : 4;
+    if (len - p < ln || memcmp(s + p, lit, ln) != 0) FAIL(p, "invalid literal");
+    e = p + ln;
   }
+  t[k] = (jsmntok_t){JSMN_PRIMITIVE, (int)p, (int)e, 0, vpar};
+  p = e;
+  goto after_value;
 
-key: /* p is at a non-blank character inside an object, after '{' or ',' */
+key: /* inside an object, after '{' or ',' */
   p = skip_ws(s, p, len);
   if (p >= len || s[p] != '"') FAIL(p, "expected a key string");
   NEWTOK(k);
   e = scan_string(s, p + 1, len, &why);
-  if (e == (size_t)-1) goto fail_str;
-  t[k].type = JSMN_STRING;
-  t[k].start = (int)p + 1;
-  t[k].end = (int)e;
-  t[k].size = 1;
-  t[k].parent = cur;
-  t[cur].size++;
+  if (e == (size_t)-1) goto fail;
+  t[k] = (jsmntok_t){JSMN_STRING, (int)p + 1, (int)e, 1, cur};
+  csize++;
   p = skip_ws(s, e + 1, len);
   if (p >= len || s[p] != ':') FAIL(p, "expected ':' after a key");
   p++;
@@ -347,22 +350,26 @@ key: /* p is at a non-blank character inside an object, after '{' or ',' */
 after_value:
   if (cur < 0) goto done;
   p = skip_ws(s, p, len);
-  if (p >= len) FAIL(p, "unterminated container");
+  if (__builtin_expect(p >= len, 0)) FAIL(p, "unterminated container");
   c = s[p];
   if (c == ',') {
     p++;
-    if (t[cur].type == JSMN_OBJECT) goto key;
+    if (cur_obj) goto key;
     vpar = cur;
     goto value;
   }
-  if (c != (t[cur].type == JSMN_OBJECT ? '}' : ']'))
-    FAIL(p, t[cur].type == JSMN_OBJECT ? "expected ',' or '}'" : "expected ',' or ']'");
+  if (c != (cur_obj ? '}' : ']')) FAIL(p, cur_obj ? "expected ',' or '}'" : "expected ',' or ']'");
 close: /* s[p] closes cur */
   t[cur].end = (int)p + 1;
+  t[cur].size = csize;
   after[cur] = n;
   p++;
   cur = t[cur].parent;
   if (cur >= 0 && t[cur].type == JSMN_STRING) cur = t[cur].parent;
+  if (cur >= 0) {
+    cur_obj = t[cur].type == JSMN_OBJECT;
+    csize = t[cur].size;
+  }
   goto after_value;
 
 done:
@@ -371,9 +378,6 @@ done:
   j->ntok = n;
   return XC_OK;
 
-fail_str:
-  /* scan_string reports through why; point at the string's start for context */
-  return parse_fail(j, XC_EPARSE, p, why);
 fail:
   return parse_fail(j, XC_EPARSE, p, why);
 #undef NEWTOK
@@ -389,9 +393,7 @@ static inline bool is_container(const jsmntok_t *t) {
 }
 
 /* Index of the first token after idx's subtree. */
-static inline int skip(const xc_json *j, int idx) {
-  return is_container(&j->tok[idx]) ? j->after[idx] : idx + 1;
-}
+static inline int skip(const xc_json *j, int idx) { return xc__json_skip(j, idx); }
 
 xc_json_type xc_json_type_of(const xc_json *j, int idx) {
   if (!valid(j, idx)) return XC_JSON_NONE;
@@ -421,43 +423,16 @@ int xc_json_getn(const xc_json *j, int idx, const char *key, size_t klen) {
   const jsmntok_t *t = j->tok;
   int n = t[idx].size;
   int k = idx + 1;
+  const char *src = j->src;
   for (int i = 0; i < n; i++) {
-    if ((size_t)(t[k].end - t[k].start) == klen && memcmp(j->src + t[k].start, key, klen) == 0)
+    if ((size_t)(t[k].end - t[k].start) == klen &&
+        (klen == 0 || (src[t[k].start] == key[0] && memcmp(src + t[k].start, key, klen) == 0)))
       return k + 1;
     k = skip(j, k + 1);
   }
   return -1;
 }
 
-int xc_json_get(const xc_json *j, int idx, const char *key) {
-  return xc_json_getn(j, idx, key, strlen(key));
-}
-
-int xc_json_first(const xc_json *j, int idx) {
-  if (!valid(j, idx)) return -1;
-  const jsmntok_t *t = &j->tok[idx];
-  if (t->size == 0) return -1;
-  if (t->type == JSMN_ARRAY) return idx + 1;
-  if (t->type == JSMN_OBJECT) return idx + 2;
-  return -1;
-}
-
-int xc_json_next(const xc_json *j, int idx) {
-  if (!valid(j, idx)) return -1;
-  const jsmntok_t *t = j->tok;
-  int par = t[idx].parent;
-  if (par < 0) return -1;
-  int nx = skip(j, idx);
-  if (t[par].type == JSMN_STRING) { /* idx is an object value: move to the next key */
-    if (nx < j->ntok && t[nx].parent == t[par].parent) return nx + 1;
-    return -1;
-  }
-  if (t[par].type == JSMN_OBJECT) { /* idx is a key: the next key, after this key's value */
-    nx = skip(j, idx + 1);
-    return nx < j->ntok && t[nx].parent == par ? nx : -1;
-  }
-  return nx < j->ntok && t[nx].parent == par ? nx : -1;
-}
 
 int xc_json_key(const xc_json *j, int value_idx) {
   if (!valid(j, value_idx)) return -1;
@@ -656,26 +631,25 @@ xc_status xc_json_u64(const xc_json *j, int idx, uint64_t *out) {
   return XC_OK;
 }
 
-xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out) {
-  const jsmntok_t *t;
+/* The general path of xc_json_dec (the fast path is inline in json.h): type checks, a plain
+ * digit loop, then xc_dec_parse. */
+xc_status xc__json_dec_slow(const xc_json *j, int idx, xc_dec *out) {
   if (!valid(j, idx)) return XC_ENOTFOUND;
-  t = &j->tok[idx];
+  const jsmntok_t *t = &j->tok[idx];
   const char *s = j->src + t->start;
   size_t n = (size_t)(t->end - t->start);
   if (t->type == JSMN_PRIMITIVE) {
     if (s[0] != '-' && !is_digit((unsigned char)s[0])) return XC_ETYPE;
-  } else if (t->type != JSMN_STRING) {
-    return XC_ETYPE;
+  } else if (t->type != JSMN_STRING || n == 0) {
+    return t->type == JSMN_STRING ? XC_EPARSE : XC_ETYPE;
   }
-  if (!dec_parse_fn || !dec_from_i64_fn) return XC_ENOTSUP;
-  /* Fast path: "-"? digits ("." digits)? with at most 18 digits: exact in int64. */
-  if (n > 0 && n <= 20) {
-    size_t i = 0;
-    bool neg = s[0] == '-';
-    i += neg;
-    int64_t v = 0;
-    int digits = 0, frac = -1;
+  /* "-"? digits ("." digits)? with at most 18 digits is exact in int64. */
+  if (n <= 20) {
+    size_t i = s[0] == '-';
+    bool neg = i == 1;
     bool lead = i < n && is_digit((unsigned char)s[i]); /* a digit leads, as in "0.5" */
+    int digits = 0, frac = -1;
+    int64_t v = 0;
     for (; i < n; i++) {
       unsigned d = (unsigned)((unsigned char)s[i] - '0');
       if (d <= 9) {
@@ -689,9 +663,9 @@ xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out) {
       }
     }
     if (lead && i == n && digits <= 18 && frac != 0)
-      return dec_from_i64_fn(neg ? -v : v, frac < 0 ? 0 : -frac, out);
+      return xc_dec_from_i64(neg ? -v : v, frac < 0 ? 0 : -frac, out);
   }
-  return dec_parse_fn(s, n, out);
+  return xc_dec_parse(s, n, out);
 }
 
 xc_status xc_json_bool(const xc_json *j, int idx, bool *out) {

@@ -76,15 +76,15 @@ xc_json_type xc_json_type_of(const xc_json *j, int idx);
 /* Children of an object (key/value pairs) or array (elements); 0 for scalars or -1. */
 int xc_json_count(const xc_json *j, int idx);
 /* The value of key in object idx, or -1. */
-int xc_json_get(const xc_json *j, int idx, const char *key);
+static inline int xc_json_get(const xc_json *j, int idx, const char *key);
 /* Same with a key of klen bytes (no NUL needed). Keys are compared raw (escapes not decoded). */
 int xc_json_getn(const xc_json *j, int idx, const char *key, size_t klen);
 /* Element i of array idx (or value of the i-th key of object idx), or -1. O(i): iterate for loops. */
 int xc_json_at(const xc_json *j, int idx, int i);
 /* Iteration over an array's elements or an object's values: first child / next sibling, or -1.
  * For objects, xc_json_key() of a value gives its key token. */
-int xc_json_first(const xc_json *j, int idx);
-int xc_json_next(const xc_json *j, int idx);
+static inline int xc_json_first(const xc_json *j, int idx);
+static inline int xc_json_next(const xc_json *j, int idx);
 int xc_json_key(const xc_json *j, int value_idx);
 
 /* Raw text of a string (without quotes, escapes not decoded), number or literal token; for an
@@ -98,8 +98,10 @@ bool xc_json_str_eqn(const xc_json *j, int idx, const char *s, size_t n);
  * XC_EPARSE for an unpaired surrogate or \u0000 (would truncate a C string). out_len may be NULL. */
 xc_status xc_json_str_copy(const xc_json *j, int idx, char *buf, size_t cap, size_t *out_len);
 /* A decimal from a JSON string ("0.001") or number (0.001, 1e-8), exact (xc_dec_parse rules for
- * strings; "" is XC_EPARSE). XC_ETYPE for other types. */
-xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out);
+ * strings; "" is XC_EPARSE). XC_ETYPE for other types. The common shape (up to 8 digits on each
+ * side of the point) is decoded inline, the rest by xc__json_dec_slow. */
+static inline xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out);
+xc_status xc__json_dec_slow(const xc_json *j, int idx, xc_dec *out);
 /* 64-bit integers from a JSON number or a string of digits ("-"? digits). XC_ERANGE on overflow
  * (or a negative value for u64), XC_ETYPE for a number with a fraction or exponent or another
  * type, XC_EPARSE for a string that is not an integer. */
@@ -120,6 +122,105 @@ xc_status xc_json_get_str(xc_json *j, int obj, const char *key, char *buf, size_
 /* The index of a nested object / array member, type-checked: *out is the token index. */
 xc_status xc_json_get_obj(xc_json *j, int obj, const char *key, int *out);
 xc_status xc_json_get_arr(xc_json *j, int obj, const char *key, int *out);
+
+/* ---- inline navigation (hot in every venue parser) ---- */
+
+static inline int xc_json_get(const xc_json *j, int idx, const char *key) {
+  return xc_json_getn(j, idx, key, __builtin_strlen(key));
+}
+
+static inline int xc__json_skip(const xc_json *j, int idx) {
+  const jsmntok_t *t = &j->tok[idx];
+  return t->type == JSMN_OBJECT || t->type == JSMN_ARRAY ? j->after[idx] : idx + 1;
+}
+
+static inline int xc_json_first(const xc_json *j, int idx) {
+  if (idx < 0 || idx >= j->ntok) return -1;
+  const jsmntok_t *t = &j->tok[idx];
+  if (t->size == 0) return -1;
+  if (t->type == JSMN_ARRAY) return idx + 1;
+  if (t->type == JSMN_OBJECT) return idx + 2;
+  return -1;
+}
+
+static inline int xc_json_next(const xc_json *j, int idx) {
+  if (idx < 0 || idx >= j->ntok) return -1;
+  const jsmntok_t *t = j->tok;
+  int par = t[idx].parent;
+  if (par < 0) return -1;
+  int nx = xc__json_skip(j, idx);
+  if (t[par].type == JSMN_STRING) { /* idx is an object value: the next key's value */
+    return nx < j->ntok && t[nx].parent == t[par].parent ? nx + 1 : -1;
+  }
+  if (t[par].type == JSMN_OBJECT) { /* idx is a key: the next key, after this key's value */
+    nx = xc__json_skip(j, idx + 1);
+  }
+  return nx < j->ntok && t[nx].parent == par ? nx : -1;
+}
+
+/* ---- inline decimal fast path (every price and quantity goes through it) ---- */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Value of the k (1..8) ASCII digits at p; 8 bytes at p must be readable. False if any of the k
+ * bytes is not a digit. SWAR: validate, then combine pairs, quads and halves with 3 multiplies. */
+static inline bool xc__json_swar8(const char *p, unsigned k, uint64_t *out) {
+  const uint64_t ones = UINT64_C(0x0101010101010101);
+  uint64_t w;
+  __builtin_memcpy(&w, p, 8);
+  uint64_t m = ~UINT64_C(0) >> (64 - 8 * k);
+  uint64_t hi = UINT64_C(0xF0F0F0F0F0F0F0F0) & m, z = (ones * '0') & m;
+  w &= m;
+  if (((w & hi) ^ z) | (((w + ones * 6) & hi) ^ z)) return false;
+  w = (w - z) << (64 - 8 * k); /* leading zeros in the first bytes */
+  w = w * 10 + (w >> 8);
+  w = (((w & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064)) +
+       (((w >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001))) >> 32;
+  *out = w;
+  return true;
+}
+
+static inline xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out) {
+  /* "-"? int ("." frac)? with 1..8 digits in each part and 16 readable bytes (so both 8-byte loads
+   * stay inside the input); anything else, and every error, goes to the slow path. */
+  static const uint64_t p10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  const uint64_t ones = UINT64_C(0x0101010101010101);
+  if ((unsigned)idx >= (unsigned)j->ntok) return xc__json_dec_slow(j, idx, out);
+  const jsmntok_t *t = &j->tok[idx];
+  const char *q = j->src + t->start; /* q[0] is readable: at worst a closing quote */
+  size_t m = (size_t)(t->end - t->start);
+  bool neg = q[0] == '-';
+  q += neg;
+  m -= neg;
+  if ((t->type != JSMN_STRING && t->type != JSMN_PRIMITIVE) || m - 1 >= 17 ||
+      j->src + j->len - q < 16)
+    return xc__json_dec_slow(j, idx, out);
+  uint64_t w;
+  __builtin_memcpy(&w, q, 8);
+  uint64_t x = w ^ (ones * '.');
+  uint64_t dm = (x - ones) & ~x & (ones * 0x80);
+  size_t ilen = dm ? (size_t)__builtin_ctzll(dm) >> 3 : 8;
+  uint64_t ip, fp = 0;
+  size_t flen = 0;
+  if (__builtin_expect(ilen < m, 1)) {
+    flen = m - ilen - 1;
+    if (ilen == 0 || flen - 1 >= 8 || !xc__json_swar8(q, (unsigned)ilen, &ip) ||
+        !xc__json_swar8(q + ilen + 1, (unsigned)flen, &fp))
+      return xc__json_dec_slow(j, idx, out);
+  } else if (m > 8 || !xc__json_swar8(q, (unsigned)m, &ip)) { /* no point */
+    return xc__json_dec_slow(j, idx, out);
+  }
+  int64_t r = (int64_t)(ip * p10[flen] + fp); /* < 10^16 */
+  /* xc_dec is coef * 10^exp (xconn/decimal.h); exp is 0..-8 here, always in range, so the value
+   * is set directly, as xc_dec_from_i64 would. */
+  out->coef = neg ? -r : r;
+  out->exp = -(int)flen;
+  return XC_OK;
+}
+#else
+static inline xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out) {
+  return xc__json_dec_slow(j, idx, out);
+}
+#endif
 
 /* Internal: length (1-4) of the valid UTF-8 sequence at s[0..n), or 0 if invalid (overlong,
  * surrogate, > U+10FFFF, truncated). s[0] must be >= 0x80. Shared by reader and writer. */

@@ -4,9 +4,6 @@
 
 #include <string.h>
 
-/* TEMPORARY (until src/core/decimal.c is on main): weak, so libxconn links without it. */
-#pragma weak xc_dec_to_str
-static int (*volatile dec_to_str_fn)(xc_dec, char *, size_t) = xc_dec_to_str;
 
 
 void xc_jw_init(xc_jw *w, xc_buf *out) {
@@ -212,11 +209,7 @@ void xc_jw_null(xc_jw *w) {
 static void put_dec(xc_jw *w, xc_dec d, bool quoted) {
   if (w->err) return;
   char tmp[XC_DEC_STR_MAX + 2];
-  if (!dec_to_str_fn) {
-    fail(w, XC_ENOTSUP);
-    return;
-  }
-  int n = dec_to_str_fn(d, tmp + 1, sizeof tmp - 2);
+  int n = xc_dec_to_str(d, tmp + 1, sizeof tmp - 2);
   if (n < 0) {
     fail(w, (xc_status)n);
     return;

@@ -11,24 +11,7 @@
 
 #include "core/json.h"
 
-/* TEMPORARY (until the decimal module is on main): decimal-dependent checks skip without it. */
-#pragma weak xc_dec_eq
-#pragma weak xc_dec_from_cstr
-#pragma weak xc_dec_is_zero
-#pragma weak xc_dec_parse
-#pragma weak xc_dec_places
-#pragma weak xc_dec_sign
-#pragma weak xc_dec_to_str
-#pragma weak xc_dec_to_str_fixed
 
-static bool have_dec(void) {
-  xc_json j;
-  xc_json_init(&j);
-  xc_dec d;
-  bool ok = xc_json_parse(&j, "1", 1) == XC_OK && xc_json_dec(&j, 0, &d) != XC_ENOTSUP;
-  xc_json_free(&j);
-  return ok;
-}
 
 static xc_status parse_s(xc_json *j, const char *s) { return xc_json_parse(j, s, strlen(s)); }
 
@@ -325,7 +308,6 @@ static void test_strings(void **state) {
 
 static void test_decimals(void **state) {
   (void)state;
-  if (!have_dec()) skip();
   xc_json j;
   xc_json_init(&j);
   assert_int_equal(parse_s(&j, "[\"0.00100000\",0.001,1e-8,\"97000.01000000\",-2.5,\"-0.5\","
@@ -438,7 +420,7 @@ static void test_keyed_errors(void **state) {
   assert_int_equal(xc_json_get_i64(&j, 0, "i", &i), XC_EPARSE);
   assert_int_equal(xc_json_get_bool(&j, 0, "n", &b), XC_ETYPE);
   assert_string_equal(xc_json_errmsg(&j), "field \"n\": expected a boolean, got null");
-  if (have_dec()) {
+  {
     assert_int_equal(xc_json_get_dec(&j, 0, "qty", &d), XC_OK);
     assert_int_equal(xc_json_get_dec(&j, 0, "i", &d), XC_EPARSE);
   }
@@ -505,7 +487,7 @@ static void test_ws_payloads(void **state) {
   assert_int_equal(xc_json_get_bool(&j, m, "m", &b), XC_OK);
   assert_true(b);
   xc_dec d, want;
-  if (have_dec()) {
+  {
     assert_int_equal(xc_json_get_dec(&j, m, "p", &d), XC_OK);
     xc_dec_from_cstr("0.001", &want);
     assert_true(xc_dec_eq(d, want));
@@ -539,7 +521,7 @@ static void test_ws_payloads(void **state) {
   int lvl = xc_json_first(&k, bids);
   assert_true(xc_json_str_eq(&k, xc_json_at(&k, lvl, 0), "0.35130000"));
   assert_true(xc_json_str_eq(&k, xc_json_at(&k, lvl, 1), "6195.00000000"));
-  if (have_dec()) {
+  {
     const char *px[] = {"0.3513", "0.3475", "0.3464"};
     int q = 0;
     for (int l = xc_json_first(&k, bids); l >= 0; l = xc_json_next(&k, l), q++) {
@@ -564,7 +546,7 @@ static void test_ws_payloads(void **state) {
   assert_int_equal(xc_json_count(&j, bids), 5);
   int last = xc_json_at(&j, bids, 4);
   assert_true(xc_json_str_eq(&j, xc_json_at(&j, last, 0), "30240.00"));
-  if (have_dec()) {
+  {
     assert_int_equal(xc_json_dec(&j, xc_json_at(&j, last, 1), &d), XC_OK);
     assert_true(xc_dec_is_zero(d));
   }
@@ -635,7 +617,7 @@ static void test_rest_examples(void **state) {
   assert_int_equal(xc_json_get_text(&j, pf, "tickSize", &t, &tn), XC_OK);
   assert_int_equal(tn, 1);
   assert_memory_equal(t, "5", 1);
-  if (have_dec()) {
+  {
     xc_dec d, want;
     int lf;
     assert_int_equal(xc_json_get_obj(&j, xc_json_first(&j, list0), "lotSizeFilter", &lf), XC_OK);
@@ -658,7 +640,7 @@ static void test_rest_examples(void **state) {
   uint64_t nft;
   assert_int_equal(xc_json_get_u64(&j, t0, "nextFundingTime", &nft), XC_OK);
   assert_true(nft == UINT64_C(1760371200000));
-  if (have_dec()) {
+  {
     xc_dec d, want;
     assert_int_equal(xc_json_get_dec(&j, t0, "lastPrice", &d), XC_OK);
     xc_dec_from_cstr("120635.5", &want);
@@ -783,7 +765,6 @@ static void test_writer_basic(void **state) {
 
 static void test_writer_decimals(void **state) {
   (void)state;
-  if (!have_dec()) skip();
   xc_buf b;
   xc_buf_init(&b);
   xc_jw w;

@@ -15,7 +15,6 @@
 
 #define TOK_MIN_CAP 64
 
-
 /* ---- lifecycle -------------------------------------------------------------------------- */
 
 void xc_json_init(xc_json *j) {
@@ -649,11 +648,11 @@ xc_status xc__json_dec_slow(const xc_json *j, int idx, xc_dec *out) {
     bool neg = i == 1;
     bool lead = i < n && is_digit((unsigned char)s[i]); /* a digit leads, as in "0.5" */
     int digits = 0, frac = -1;
-    int64_t v = 0;
+    uint64_t v = 0; /* may wrap past 19 digits: such values are not used (digits > 18) */
     for (; i < n; i++) {
       unsigned d = (unsigned)((unsigned char)s[i] - '0');
       if (d <= 9) {
-        v = v * 10 + (int64_t)d;
+        v = v * 10 + d;
         digits++;
         if (frac >= 0) frac++;
       } else if (s[i] == '.' && frac < 0) {
@@ -663,7 +662,7 @@ xc_status xc__json_dec_slow(const xc_json *j, int idx, xc_dec *out) {
       }
     }
     if (lead && i == n && digits <= 18 && frac != 0)
-      return xc_dec_from_i64(neg ? -v : v, frac < 0 ? 0 : -frac, out);
+      return xc_dec_from_i64(neg ? -(int64_t)v : (int64_t)v, frac < 0 ? 0 : -frac, out);
   }
   return xc_dec_parse(s, n, out);
 }

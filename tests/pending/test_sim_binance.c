@@ -1,0 +1,383 @@
+/* Integration tests of the simulator's Binance REST front ends over real loopback HTTP (libcurl):
+ * Binance error codes and statuses for bad input, authentication (-2014/-2015/-1022/-1021),
+ * parameters in query / body / both, order lifecycle, futures positions, and rate limiting
+ * (X-MBX-USED-WEIGHT-1M, X-MBX-ORDER-COUNT-*, 429 then 418 with Retry-After). */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "testutil.h"
+#include "core/json.h"
+#include "sim/binance_params.h"
+#include "xconn/sim.h"
+
+static xc_sim *g_sim;
+static char g_spot[128], g_fut[128], g_key[128], g_secret[128];
+
+typedef struct resp {
+  long status;
+  char *body;
+  size_t len;
+  char headers[4096];
+  size_t hlen;
+} resp;
+
+static size_t on_body(char *p, size_t sz, size_t n, void *u) {
+  resp *r = u;
+  r->body = realloc(r->body, r->len + sz * n + 1);
+  memcpy(r->body + r->len, p, sz * n);
+  r->len += sz * n;
+  r->body[r->len] = 0;
+  return sz * n;
+}
+static size_t on_header(char *p, size_t sz, size_t n, void *u) {
+  resp *r = u;
+  size_t k = sz * n;
+  if (r->hlen + k < sizeof r->headers) {
+    memcpy(r->headers + r->hlen, p, k);
+    r->hlen += k;
+    r->headers[r->hlen] = 0;
+  }
+  return k;
+}
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sends method base+path with query and body (either may be NULL). sign: append timestamp and
+ * signature (over query || body) to the body when there is one, else to the query. */
+static void http(resp *r, const char *method, const char *base, const char *path, const char *query,
+                 const char *body, bool key, bool sign) {
+  memset(r, 0, sizeof *r);
+  char q[2048] = "", b[2048] = "";
+  if (query) snprintf(q, sizeof q, "%s", query);
+  if (body) snprintf(b, sizeof b, "%s", body);
+  if (sign) {
+    char *t = body ? b : q;
+    size_t cap = sizeof q;
+    snprintf(t + strlen(t), cap - strlen(t), "%stimestamp=%lld", *t ? "&" : "", (long long)now_ms());
+    char payload[4200], hex[65];
+    snprintf(payload, sizeof payload, "%s%s", q, b);
+    xc__bn_hmac_hex(g_secret, payload, strlen(payload), hex);
+    snprintf(t + strlen(t), cap - strlen(t), "&signature=%s", hex);
+  }
+  char url[2600];
+  snprintf(url, sizeof url, "%s%s%s%s", base, path, *q ? "?" : "", q);
+  CURL *c = curl_easy_init();
+  struct curl_slist *h = NULL;
+  char kh[200];
+  if (key) {
+    snprintf(kh, sizeof kh, "X-MBX-APIKEY: %s", g_key);
+    h = curl_slist_append(h, kh);
+  }
+  if (body) h = curl_slist_append(h, "Content-Type: application/x-www-form-urlencoded");
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, b);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+  CURLcode rc = curl_easy_perform(c);
+  assert_int_equal(rc, CURLE_OK);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(c);
+  if (!r->body) r->body = calloc(1, 1);
+}
+
+static void drop(resp *r) { free(r->body); }
+
+/* The Binance error code of a response body (0 if none). */
+static int64_t code_of(const resp *r) {
+  xc_json j;
+  xc_json_init(&j);
+  int64_t code = 0;
+  if (xc_json_parse(&j, r->body, r->len) == XC_OK) xc_json_get_i64(&j, 0, "code", &code);
+  xc_json_free(&j);
+  return code;
+}
+
+static void expect_err(resp *r, long status, int64_t code) {
+  if (r->status != status || code_of(r) != code)
+    fail_msg("expected %ld/%lld, got %ld: %s", status, (long long)code, r->status, r->body);
+  drop(r);
+}
+
+/* Header value (case-insensitive name) or "" (static buffer). */
+static const char *header(const resp *r, const char *name) {
+  static char v[128];
+  v[0] = 0;
+  size_t nl = strlen(name);
+  for (const char *l = r->headers; l && *l;) {
+    if (!strncasecmp(l, name, nl) && l[nl] == ':') {
+      const char *s = l + nl + 1;
+      while (*s == ' ') s++;
+      size_t k = strcspn(s, "\r\n");
+      if (k >= sizeof v) k = sizeof v - 1;
+      memcpy(v, s, k);
+      v[k] = 0;
+      return v;
+    }
+    l = strchr(l, '\n');
+    if (l) l++;
+  }
+  return v;
+}
+
+static int setup(void **st) {
+  (void)st;
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  xc_sim_opts o;
+  xc_sim_opts_default(&o);
+  o.port_base = 0;
+  o.seed = 11;
+  o.quiet = true;
+  if (xc_sim_new(&o, &g_sim) != XC_OK) return -1;
+  if (xc_sim_start(g_sim) != XC_OK) return -1;
+  snprintf(g_spot, sizeof g_spot, "%s", xc_sim_endpoint(g_sim, XC_SIM_EP_BINANCE_SPOT_REST));
+  snprintf(g_fut, sizeof g_fut, "%s", xc_sim_endpoint(g_sim, XC_SIM_EP_BINANCE_USDM_REST));
+  snprintf(g_key, sizeof g_key, "%s", xc_sim_api_key(g_sim));
+  snprintf(g_secret, sizeof g_secret, "%s", xc_sim_api_secret(g_sim));
+  return 0;
+}
+
+static int teardown(void **st) {
+  (void)st;
+  xc_sim_free(g_sim);
+  curl_global_cleanup();
+  return 0;
+}
+
+static void test_public(void **st) {
+  (void)st;
+  resp r;
+  http(&r, "GET", g_spot, "/api/v3/ping", NULL, NULL, false, false);
+  assert_int_equal(r.status, 200);
+  assert_string_equal(r.body, "{}");
+  assert_true(atoi(header(&r, "X-MBX-USED-WEIGHT-1M")) >= 1);
+  drop(&r);
+  http(&r, "GET", g_spot, "/api/v3/time", NULL, NULL, false, false);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"serverTime\":"));
+  drop(&r);
+  http(&r, "GET", g_spot, "/api/v3/exchangeInfo", "symbol=BTCUSDT", NULL, false, false);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"filterType\":\"PRICE_FILTER\""));
+  assert_non_null(strstr(r.body, "\"filterType\":\"LOT_SIZE\""));
+  assert_non_null(strstr(r.body, "\"filterType\":\"NOTIONAL\""));
+  assert_non_null(strstr(r.body, "\"rateLimitType\":\"REQUEST_WEIGHT\""));
+  drop(&r);
+  http(&r, "GET", g_spot, "/api/v3/depth", "symbol=NOPE", NULL, false, false);
+  expect_err(&r, 400, -1121);
+  http(&r, "GET", g_spot, "/api/v3/depth", NULL, NULL, false, false);
+  expect_err(&r, 400, -1102);
+  /* depth weight by limit: 5 for 100, 25 for 500 */
+  http(&r, "GET", g_spot, "/api/v3/depth", "symbol=BTCUSDT&limit=100", NULL, false, false);
+  int w1 = atoi(header(&r, "X-MBX-USED-WEIGHT-1M"));
+  assert_non_null(strstr(r.body, "\"lastUpdateId\":"));
+  drop(&r);
+  http(&r, "GET", g_spot, "/api/v3/depth", "symbol=BTCUSDT&limit=500", NULL, false, false);
+  int w2 = atoi(header(&r, "X-MBX-USED-WEIGHT-1M"));
+  drop(&r);
+  if (w2 > w1) assert_int_equal(w2 - w1, 25); /* same minute window */
+  http(&r, "GET", g_fut, "/fapi/v1/depth", "symbol=NOPE", NULL, false, false);
+  expect_err(&r, 400, -1121);
+}
+
+static void test_auth(void **st) {
+  (void)st;
+  resp r;
+  /* no key */
+  http(&r, "GET", g_spot, "/api/v3/account", NULL, NULL, false, true);
+  expect_err(&r, 401, -2014);
+  /* bad signature */
+  char q[256];
+  snprintf(q, sizeof q, "timestamp=%lld&signature=%064d", (long long)now_ms(), 0);
+  http(&r, "GET", g_spot, "/api/v3/account", q, NULL, true, false);
+  expect_err(&r, 400, -1022);
+  /* stale timestamp (signed correctly) */
+  snprintf(q, sizeof q, "recvWindow=5000&timestamp=%lld", (long long)(now_ms() - 10000));
+  char payload[300], hex[65];
+  snprintf(payload, sizeof payload, "%s", q);
+  xc__bn_hmac_hex(g_secret, payload, strlen(payload), hex);
+  snprintf(q + strlen(q), sizeof q - strlen(q), "&signature=%s", hex);
+  http(&r, "GET", g_spot, "/api/v3/account", q, NULL, true, false);
+  expect_err(&r, 400, -1021);
+  /* missing timestamp */
+  http(&r, "GET", g_spot, "/api/v3/account", "signature=00", NULL, true, false);
+  expect_err(&r, 400, -1102);
+  /* good */
+  http(&r, "GET", g_spot, "/api/v3/account", NULL, NULL, true, true);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"balances\":["));
+  drop(&r);
+}
+
+static void mid_price(char *out, size_t cap, int pct) {
+  resp r;
+  http(&r, "GET", g_spot, "/api/v3/ticker/bookTicker", "symbol=BTCUSDT", NULL, false, false);
+  assert_int_equal(r.status, 200);
+  xc_json j;
+  xc_json_init(&j);
+  assert_int_equal(xc_json_parse(&j, r.body, r.len), XC_OK);
+  xc_dec bid, p, k;
+  assert_int_equal(xc_json_get_dec(&j, 0, "bidPrice", &bid), XC_OK);
+  xc_dec_from_i64(pct, -2, &k);
+  xc_dec_mul(bid, k, &p);
+  xc_dec_round(p, 2, XC_ROUND_DOWN, &p);
+  xc_dec_to_str(p, out, cap);
+  xc_json_free(&j);
+  drop(&r);
+}
+
+static void test_orders(void **st) {
+  (void)st;
+  resp r;
+  char px[64], b[512];
+  mid_price(px, sizeof px, 80);
+  /* too many decimals in quantity (spot base precision 8) */
+  snprintf(b, sizeof b, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.000000001&price=%s", px);
+  http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
+  expect_err(&r, 400, -1111);
+  /* price off the tick */
+  snprintf(b, sizeof b, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=%s1", px);
+  http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
+  if (r.status == 200) fail_msg("accepted an off-tick price: %s", r.body);
+  assert_int_equal(code_of(&r), -1013);
+  assert_non_null(strstr(r.body, "PRICE_FILTER"));
+  drop(&r);
+  /* below min notional */
+  http(&r, "POST", g_spot, "/api/v3/order", NULL,
+       "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.00001&price=1.00", true, true);
+  assert_int_equal(code_of(&r), -1013);
+  assert_non_null(strstr(r.body, "NOTIONAL"));
+  drop(&r);
+  /* insufficient balance: sell twice the BTC the account holds, above the market */
+  {
+    http(&r, "GET", g_spot, "/api/v3/account", NULL, NULL, true, true);
+    const char *p = strstr(r.body, "\"asset\":\"BTC\",\"free\":\"");
+    assert_non_null(p);
+    long held = atol(p + strlen("\"asset\":\"BTC\",\"free\":\""));
+    drop(&r);
+    char hi[64];
+    mid_price(hi, sizeof hi, 110);
+    snprintf(b, sizeof b, "symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=%ld&price=%s", held * 2 + 1, hi);
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
+    expect_err(&r, 400, -2010);
+  }
+  /* unknown symbol, unknown order */
+  http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=XXXYYY&side=BUY&type=MARKET&quantity=1", true, true);
+  expect_err(&r, 400, -1121);
+  http(&r, "DELETE", g_spot, "/api/v3/order", "symbol=BTCUSDT&orderId=987654321", NULL, true, true);
+  expect_err(&r, 400, -2011);
+  http(&r, "GET", g_spot, "/api/v3/order", "symbol=BTCUSDT&origClientOrderId=nope", NULL, true, true);
+  expect_err(&r, 400, -2013);
+  /* parameters in the query only, the body only, and split over both */
+  const char *cids[3] = {"xcq", "xcb", "xcqb"};
+  for (int i = 0; i < 3; i++) {
+    char all[512];
+    snprintf(all, sizeof all,
+             "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=%s&newClientOrderId=%s", px,
+             cids[i]);
+    if (i == 0) http(&r, "POST", g_spot, "/api/v3/order", all, NULL, true, true);
+    else if (i == 1) http(&r, "POST", g_spot, "/api/v3/order", NULL, all, true, true);
+    else {
+      char qb[128];
+      snprintf(qb, sizeof qb, "newClientOrderId=%s&symbol=BTCUSDT", cids[i]);
+      snprintf(all, sizeof all, "side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=%s", px);
+      http(&r, "POST", g_spot, "/api/v3/order", qb, all, true, true);
+    }
+    if (r.status != 200) fail_msg("order %d: %s", i, r.body);
+    assert_non_null(strstr(r.body, "\"status\":\"NEW\""));
+    assert_true(atoi(header(&r, "X-MBX-ORDER-COUNT-10S")) >= 1);
+    assert_true(header(&r, "X-MBX-ORDER-COUNT-1D")[0] != 0);
+    drop(&r);
+  }
+  http(&r, "GET", g_spot, "/api/v3/order", "symbol=BTCUSDT&origClientOrderId=xcqb", NULL, true, true);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"origQty\":\"0.01000000\""));
+  drop(&r);
+  http(&r, "DELETE", g_spot, "/api/v3/order", "symbol=BTCUSDT&origClientOrderId=xcq", NULL, true, true);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"status\":\"CANCELED\""));
+  assert_non_null(strstr(r.body, "\"origClientOrderId\":\"xcq\""));
+  drop(&r);
+  http(&r, "DELETE", g_spot, "/api/v3/order", "symbol=BTCUSDT&origClientOrderId=xcq", NULL, true, true);
+  expect_err(&r, 400, -2011);
+  http(&r, "DELETE", g_spot, "/api/v3/openOrders", "symbol=BTCUSDT", NULL, true, true);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"origClientOrderId\":\"xcb\""));
+  drop(&r);
+  http(&r, "GET", g_spot, "/api/v3/openOrders", "symbol=BTCUSDT", NULL, true, true);
+  assert_string_equal(r.body, "[]");
+  drop(&r);
+  /* market by quote amount */
+  http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=100", true, true);
+  if (r.status != 200) fail_msg("market: %s", r.body);
+  assert_non_null(strstr(r.body, "\"status\":\"FILLED\""));
+  assert_non_null(strstr(r.body, "\"fills\":[{"));
+  drop(&r);
+}
+
+static void test_futures(void **st) {
+  (void)st;
+  resp r;
+  http(&r, "POST", g_fut, "/fapi/v1/order", NULL, "symbol=BTCUSDT&side=BUY&type=STOP_MARKET&quantity=0.01&stopPrice=1",
+       true, true);
+  expect_err(&r, 400, -4120);
+  http(&r, "POST", g_fut, "/fapi/v1/order", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01&newOrderRespType=RESULT",
+       true, true);
+  if (r.status != 200) fail_msg("futures market: %s", r.body);
+  assert_non_null(strstr(r.body, "\"status\":\"FILLED\""));
+  assert_true(header(&r, "X-MBX-ORDER-COUNT-1M")[0] != 0);
+  drop(&r);
+  http(&r, "GET", g_fut, "/fapi/v3/positionRisk", "symbol=BTCUSDT", NULL, true, true);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"positionAmt\":\"0.01"));
+  drop(&r);
+  http(&r, "POST", g_fut, "/fapi/v1/listenKey", NULL, "", true, false);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"listenKey\":\""));
+  drop(&r);
+  http(&r, "DELETE", g_fut, "/fapi/v1/order", "symbol=BTCUSDT&orderId=424242", NULL, true, true);
+  expect_err(&r, 400, -2011);
+}
+
+/* Last: tightens the limits of this simulator for good. */
+static void test_rate_limit(void **st) {
+  (void)st;
+  assert_int_equal(xc_sim_set_rate_limit_pct(g_sim, 1), XC_OK); /* 60 weight per minute */
+  resp r;
+  int got429 = 0, got418 = 0;
+  for (int i = 0; i < 80 && !got418; i++) {
+    http(&r, "GET", g_spot, "/api/v3/exchangeInfo", NULL, NULL, false, false); /* weight 20 */
+    if (r.status == 429) {
+      got429++;
+      assert_int_equal(code_of(&r), -1003);
+      assert_true(atoi(header(&r, "Retry-After")) >= 1);
+    } else if (r.status == 418) {
+      got418++;
+      assert_int_equal(code_of(&r), -1003);
+      assert_true(atoi(header(&r, "Retry-After")) >= 60);
+    }
+    drop(&r);
+  }
+  assert_true(got429 >= 1);
+  assert_int_equal(got418, 1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_public), cmocka_unit_test(test_auth), cmocka_unit_test(test_orders),
+    cmocka_unit_test(test_futures), cmocka_unit_test(test_rate_limit),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

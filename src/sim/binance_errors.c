@@ -57,19 +57,19 @@ static const struct {
   {XC__BN_FUT_GTX_REJECTED, 400, "Due to the order could not be executed as maker, the Post Only order will be rejected."},
 };
 
-static int find(int code) {
+static int err_find(int code) {
   for (size_t i = 0; i < sizeof k_errs / sizeof k_errs[0]; i++)
     if (k_errs[i].code == code) return (int)i;
   return -1;
 }
 
 int xc__bn_err_http(int code) {
-  int i = find(code);
+  int i = err_find(code);
   return i < 0 ? 400 : k_errs[i].http;
 }
 
 const char *xc__bn_err_msg(int code) {
-  int i = find(code);
+  int i = err_find(code);
   return i < 0 ? "" : k_errs[i].msg;
 }
 

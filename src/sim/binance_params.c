@@ -75,6 +75,8 @@ static void parse_src(xc__bn_params *p, const char *s, size_t n, int first_of_sr
       if (eq >= j) vbuf[0] = 0;
       if (kl < 0 || vl < 0) {
         p->overflow = true;
+      } else if (strlen(kbuf) != (size_t)kl || strlen(vbuf) != (size_t)vl) {
+        p->illegal = true;
       } else {
         int at = find(p, kbuf, (size_t)kl);
         if (at >= first_of_src) p->duplicate = true;
@@ -88,7 +90,7 @@ static void parse_src(xc__bn_params *p, const char *s, size_t n, int first_of_sr
 void xc__bn_params_parse(xc__bn_params *p, const char *query, size_t qlen, const char *body, size_t blen) {
   p->n = 0;
   p->used = 0;
-  p->duplicate = p->overflow = false;
+  p->duplicate = p->overflow = p->illegal = false;
   p->query = query ? query : "";
   p->qlen = query ? qlen : 0;
   p->body = body ? body : "";
@@ -212,7 +214,7 @@ int xc__bn_check_timestamp(const xc__bn_params *p, int64_t now_ms, bool futures,
     xc__bn_params one;
     one.n = 0;
     one.used = 0;
-    one.overflow = one.duplicate = false;
+    one.overflow = one.duplicate = one.illegal = false;
     xc__bn_params_add(&one, "recvWindow", 10, ib, k);
     if (xc__bn_param_i64(&one, "recvWindow", &rw, NULL, e)) return e->code;
     if (rw > 60000)

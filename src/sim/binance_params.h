@@ -31,6 +31,7 @@ typedef struct xc__bn_params {
   xc__bn_kv p[XC__BN_MAX_PARAMS];
   bool duplicate;   /* same key twice in one source: -1101 */
   bool overflow;    /* too many or too long: -1101 */
+  bool illegal;     /* a NUL byte in a key or value: -1100 */
   const char *query, *body;  /* raw, borrowed (for the signature) */
   size_t qlen, blen;
   size_t used;

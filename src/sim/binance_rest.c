@@ -985,6 +985,8 @@ static void http_entry(const xc__sim_req *req, xc__sim_resp *resp, void *user) {
   }
   if (c.p.duplicate) {
     xc__bn_err_set(&c.e, XC__BN_TOO_MANY_PARAMETERS, "Duplicate values for a parameter detected.");
+  } else if (c.p.illegal) {
+    xc__bn_err_set(&c.e, XC__BN_ILLEGAL_CHARS, NULL);
   } else if (c.p.overflow) {
     xc__bn_err_set(&c.e, XC__BN_TOO_MANY_PARAMETERS, NULL);
   } else {

@@ -104,6 +104,11 @@ static void test_params(void **st) {
   assert_null(xc__bn_param(&P, "quantity"));
   xc__bn_params_parse(&P, "a=1&a=2", 7, NULL, 0);
   assert_true(P.duplicate);
+  /* a NUL byte (raw or %00) would truncate the value: flagged as illegal (fuzzer find) */
+  xc__bn_params_parse(&P, "a=1%002&b=3", 11, NULL, 0);
+  assert_true(P.illegal);
+  xc__bn_params_parse(&P, "a=1\0002", 6, NULL, 0);
+  assert_true(P.illegal);
   xc__bn_err e = {0};
   xc_dec d;
   bool has;

@@ -54,7 +54,8 @@ typedef struct xc_sim_opts {
   const char *api_key;       /* test credentials; NULL (default) = derived from the seed */
   const char *api_secret;
   uint32_t bg_tick_ms;       /* background market timer period; default 20 */
-  uint32_t bg_actions;       /* background actions per tick per market; default 4; 0 = quiet */
+  uint32_t bg_actions;       /* background actions per tick per market; default 4; 0 = quiet:
+                                books start empty and only users trade */
   bool bg_manual;            /* true: the background market moves only via xc_sim_bg_step() */
   uint32_t ws_queue_max;     /* per-connection outgoing bound in bytes; default 16 MiB; a consumer
                                 that falls further behind is disconnected */

@@ -147,8 +147,14 @@ static void close_walk(uv_handle_t *h, void *arg) {
   if (!uv_is_closing(h)) uv_close(h, NULL);
 }
 
+/* Closes every connection (their on_close run now), then lets the front ends free their state
+ * (including their timers), then closes what is left. Runs on the loop thread, or in
+ * xc_sim_free when the loop is not running. */
 static void shutdown_loop(xc_sim *sim) {
   xc__sim_net_close_all(sim);
+  for (int i = sim->nfe - 1; i >= 0; i--)
+    if (sim->fe[i]->destroy) sim->fe[i]->destroy(sim, sim->fe_state[i]);
+  sim->nfe = 0;
   while (sim->timers) xc__sim_timer_free(sim->timers);
   if (!uv_is_closing((uv_handle_t *)&sim->house)) uv_close((uv_handle_t *)&sim->house, NULL);
   if (!uv_is_closing((uv_handle_t *)&sim->bg_timer)) uv_close((uv_handle_t *)&sim->bg_timer, NULL);
@@ -403,9 +409,6 @@ void xc_sim_free(xc_sim *sim) {
     if (!uv_is_closing((uv_handle_t *)&sim->wake)) shutdown_loop(sim);
     uv_run(&sim->loop, UV_RUN_DEFAULT);
   }
-  for (int i = sim->nfe - 1; i >= 0; i--)
-    if (sim->fe[i]->destroy) sim->fe[i]->destroy(sim, sim->fe_state[i]);
-  sim->nfe = 0;
   if (sim->loop_init) {
     uv_walk(&sim->loop, close_walk, NULL);
     uv_run(&sim->loop, UV_RUN_DEFAULT);

@@ -73,7 +73,9 @@ void xc__sim_bg_init(xc_sim *sim) {
     if (lots < minlots) lots = minlots;
     if (lots < 1) lots = 1;
     m->bg_lot = lots;
-    /* seed the book: levels on both sides around the mid */
+    /* seed the book: levels on both sides around the mid (a quiet simulator, bg_actions 0,
+     * starts with empty books: engine tests rely on it) */
+    if (!sim->opts.bg_actions) continue;
     xc__sim_action_begin(sim);
     int64_t gap = gap_of(m);
     for (int k = 1; k <= 20; k++) {

@@ -123,7 +123,7 @@ static int c_write(xc_tsrv_conn *c, const void *buf, size_t n) {
 
 /* ---- websocket -------------------------------------------------------------------------------- */
 
-static size_t frame_header(unsigned char *h, int opcode, bool fin, size_t len) {
+size_t xc_tsrv_frame_header(unsigned char *h, int opcode, bool fin, size_t len) {
   size_t n = 0;
   h[n++] = (unsigned char)((fin ? 0x80 : 0) | (opcode & 0x0f));
   if (len < 126) h[n++] = (unsigned char)len;
@@ -141,13 +141,15 @@ static size_t frame_header(unsigned char *h, int opcode, bool fin, size_t len) {
 int xc_tsrv_send_frame(xc_tsrv_conn *c, int opcode, bool fin, const void *payload, size_t len) {
   if (atomic_load(&c->stalled)) return 0;
   unsigned char h[16];
-  size_t hn = frame_header(h, opcode, fin, len);
+  size_t hn = xc_tsrv_frame_header(h, opcode, fin, len);
   pthread_mutex_lock(&c->io);
   int r = c_write_locked(c, h, hn);
   if (r == 0 && len) r = c_write_locked(c, payload, len);
   pthread_mutex_unlock(&c->io);
   return r;
 }
+
+int xc_tsrv_send_raw(xc_tsrv_conn *c, const void *bytes, size_t len) { return c_write(c, bytes, len); }
 
 int xc_tsrv_send_text(xc_tsrv_conn *c, const char *msg, size_t len) {
   return xc_tsrv_send_frame(c, 1, true, msg, len);
@@ -187,7 +189,7 @@ void xc_tsrv_kill(xc_tsrv_conn *c) {
 
 void xc_tsrv_kill_mid_frame(xc_tsrv_conn *c, const char *msg, size_t len) {
   unsigned char h[16];
-  size_t hn = frame_header(h, 1, true, len);
+  size_t hn = xc_tsrv_frame_header(h, 1, true, len);
   pthread_mutex_lock(&c->io);
   c_write_locked(c, h, hn);
   c_write_locked(c, msg, len / 2);

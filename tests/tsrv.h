@@ -72,6 +72,10 @@ void xc_tsrv_conn_set_udata(xc_tsrv_conn *c, void *p);
 /* WebSocket sends (server frames are unmasked). Return 0 on success. */
 int xc_tsrv_send_text(xc_tsrv_conn *c, const char *msg, size_t len);
 int xc_tsrv_send_frame(xc_tsrv_conn *c, int opcode, bool fin, const void *payload, size_t len);
+/* Writes raw bytes (e.g. many pre-built frames) in one go. */
+int xc_tsrv_send_raw(xc_tsrv_conn *c, const void *bytes, size_t len);
+/* Builds an unmasked server frame header into h (>= 10 bytes); returns its length. */
+size_t xc_tsrv_frame_header(unsigned char *h, int opcode, bool fin, size_t len);
 /* Sends the message split into `parts` fragments (text + continuations). */
 int xc_tsrv_send_fragmented(xc_tsrv_conn *c, const char *msg, size_t len, int parts);
 /* Sends a close frame with code and reason, then closes the TCP connection. */

@@ -52,6 +52,8 @@ struct hstate {
   uv_timer_t timer;
   hreq *inflight;
   pollctx *polls;
+  CURL *pool[32]; /* reset easy handles kept for reuse */
+  int npool;
   bool shut;
   uint64_t n_requests, n_connects, n_inflight;
 };
@@ -171,7 +173,12 @@ static void finish(hstate *hs, hreq *r, CURLcode rc) {
   const char *msg = rc == CURLE_OK ? "" : (r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
   if (rc != CURLE_OK) XC_DEBUG("http", "%s %s: %s", r->method, r->url, msg);
   complete(r, st, status, msg);
-  curl_easy_cleanup(r->easy);
+  if (hs->npool < 32 && !hs->shut) {
+    curl_easy_reset(r->easy);
+    hs->pool[hs->npool++] = r->easy;
+  } else {
+    curl_easy_cleanup(r->easy);
+  }
   r->easy = NULL;
   hreq_free(r);
 }
@@ -277,6 +284,7 @@ static void http_shutdown(xc__engine *e, void *arg) {
     r->easy = NULL;
     hreq_free(r);
   }
+  while (hs->npool) curl_easy_cleanup(hs->pool[--hs->npool]);
   curl_multi_cleanup(hs->multi);
   hs->multi = NULL;
   while (hs->polls) pollctx_close(hs, hs->polls);
@@ -355,7 +363,7 @@ static size_t header_cb(char *p, size_t size, size_t n, void *ud) {
 
 static xc_status setup_easy(hstate *hs, hreq *r) {
   const xc__engine_opts *eo = xc__engine_opts_get(hs->e);
-  CURL *c = curl_easy_init();
+  CURL *c = hs->npool ? hs->pool[--hs->npool] : curl_easy_init();
   if (!c) return XC_ENOMEM;
   r->easy = c;
   curl_easy_setopt(c, CURLOPT_URL, r->url);

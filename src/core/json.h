@@ -198,10 +198,10 @@ static inline xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out) {
   __builtin_memcpy(&w, q, 8);
   uint64_t x = w ^ (ones * '.');
   uint64_t dm = (x - ones) & ~x & (ones * 0x80);
-  size_t ilen = dm ? (size_t)__builtin_ctzll(dm) >> 3 : 8;
+  size_t ilen = dm ? (size_t)__builtin_ctzll(dm) >> 3 : 8; /* 8: no point in the first 8 */
   uint64_t ip, fp = 0;
   size_t flen = 0;
-  if (__builtin_expect(ilen < m, 1)) {
+  if (__builtin_expect(ilen < m && dm != 0, 1)) {
     flen = m - ilen - 1;
     if (ilen == 0 || flen - 1 >= 8 || !xc__json_swar8(q, (unsigned)ilen, &ip) ||
         !xc__json_swar8(q + ilen + 1, (unsigned)flen, &fp))

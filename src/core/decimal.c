@@ -57,6 +57,27 @@ static const u128 P10[39] = {
     (u128)E19 * E19,
 };
 
+static const uint64_t P10_64[20] = {1ULL,
+                                    10ULL,
+                                    100ULL,
+                                    1000ULL,
+                                    10000ULL,
+                                    100000ULL,
+                                    1000000ULL,
+                                    10000000ULL,
+                                    100000000ULL,
+                                    1000000000ULL,
+                                    10000000000ULL,
+                                    100000000000ULL,
+                                    1000000000000ULL,
+                                    10000000000000ULL,
+                                    100000000000000ULL,
+                                    1000000000000000ULL,
+                                    10000000000000000ULL,
+                                    100000000000000000ULL,
+                                    1000000000000000000ULL,
+                                    E19};
+
 #define MAXC P10[38] /* exclusive bound on |coef| */
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
@@ -272,6 +293,19 @@ static xc_status round_p10(u128 m, int k, bool neg, xc_round mode, u128 *q) {
   return XC_OK;
 }
 
+/* round(n / d) for 64-bit operands; d != 0. */
+static xc_status divround64(uint64_t n, uint64_t d, bool neg, xc_round mode, uint64_t *q) {
+  uint64_t qq = n / d, r = n % d;
+  if (r != 0) {
+    if (mode == XC_ROUND_EXACT) return XC_EINVAL;
+    uint64_t other = d - r;
+    int half = r < other ? -1 : (r > other ? 1 : 0);
+    qq += round_bump(mode, neg, half, (qq & 1) != 0) ? 1 : 0;
+  }
+  *q = qq;
+  return XC_OK;
+}
+
 /* Builds a value from a magnitude < 10^38 and an exponent that may be out of range, moving the
  * exponent into range exactly when possible. */
 static xc_status finish(u128 m, bool neg, int64_t exp, xc_dec *out) {
@@ -309,9 +343,13 @@ __attribute__((noinline)) static xc_status parse_slow(const unsigned char *p, co
     neg = *p == '-';
     p++;
   }
+  /* Digits accumulate in a 64-bit chunk (up to 19 digits, leading zeros allowed) that is folded
+   * into the 128-bit coefficient when full. */
   u128 coef = 0;
-  int nd = 0;            /* significant digits in coef */
-  int64_t pending = 0;   /* zeros after the last nonzero digit, not yet in coef */
+  uint64_t chunk = 0;
+  int cn = 0;            /* digits in chunk */
+  int nd = 0;            /* significant digits in coef and chunk together */
+  int64_t pending = 0;   /* zeros after the last nonzero digit, not yet appended */
   int64_t frac = 0;      /* digits after the point */
   bool any = false, point = false, toolong = false;
   for (; p < end; p++) {
@@ -320,15 +358,30 @@ __attribute__((noinline)) static xc_status parse_slow(const unsigned char *p, co
       any = true;
       if (point && frac < INT32_MAX) frac++;
       if (c == '0') {
-        if (coef != 0) pending++;
+        if (nd != 0) pending++;
         continue;
       }
-      if (nd + pending + 1 > XC_DEC_DIGITS) { /* too many digits: finish checking the syntax */
+      int add = (int)(nd + pending + 1 > XC_DEC_DIGITS ? 0 : pending + 1);
+      if (add == 0) { /* too many digits: finish checking the syntax */
         toolong = true;
         continue;
       }
-      coef = coef * P10[pending + 1] + (unsigned)(c - '0');
-      nd += (int)pending + 1;
+      unsigned dv = (unsigned)(c - '0');
+      if (cn + add <= 19) {
+        chunk = chunk * P10_64[add] + dv;
+        cn += add;
+      } else {
+        coef = coef * P10[cn] + chunk;
+        if (add <= 19) {
+          chunk = dv;
+          cn = add;
+        } else {
+          coef = coef * P10[add] + dv;
+          chunk = 0;
+          cn = 0;
+        }
+      }
+      nd += add;
       pending = 0;
     } else if (c == '.' && !point) {
       point = true;
@@ -336,6 +389,7 @@ __attribute__((noinline)) static xc_status parse_slow(const unsigned char *p, co
       break;
     }
   }
+  coef = coef * P10[cn] + chunk;
   if (!any) return XC_EPARSE;
   int64_t e = 0;
   if (p < end) {
@@ -364,26 +418,6 @@ __attribute__((noinline)) static xc_status parse_slow(const unsigned char *p, co
   return finish(coef, neg, exp, out);
 }
 
-static const uint64_t P10_64[20] = {1ULL,
-                                    10ULL,
-                                    100ULL,
-                                    1000ULL,
-                                    10000ULL,
-                                    100000ULL,
-                                    1000000ULL,
-                                    10000000ULL,
-                                    100000000ULL,
-                                    1000000000ULL,
-                                    10000000000ULL,
-                                    100000000000ULL,
-                                    1000000000000ULL,
-                                    10000000000000ULL,
-                                    100000000000000ULL,
-                                    1000000000000000ULL,
-                                    10000000000000000ULL,
-                                    100000000000000000ULL,
-                                    1000000000000000000ULL,
-                                    E19};
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define XC_DEC_SWAR 1
@@ -427,6 +461,21 @@ done:
   *v = acc;
 }
 
+/* The exponent part after a 1..19 digit mantissa v with nfrac fractional digits ("1e-8", "1.5E+3");
+ * q points just past the 'e' and at most 5 bytes remain. */
+__attribute__((noinline)) static xc_status parse_short_exp(const unsigned char *q, const unsigned char *end,
+                                                           uint64_t v, bool neg, int nfrac, xc_dec *out) {
+  bool eneg = false;
+  if (q < end && (*q == '-' || *q == '+')) eneg = *q++ == '-';
+  if (q == end) return XC_EPARSE;
+  int e = 0;
+  for (; q < end; q++) {
+    if (!is_digit(*q)) return XC_EPARSE;
+    e = e * 10 + (*q - '0');
+  }
+  return finish(v, neg, (int64_t)(eneg ? -e : e) - nfrac, out);
+}
+
 xc_status xc_dec_parse(const char *s, size_t len, xc_dec *out) {
   if (UNLIKELY(!out || (!s && len))) return XC_EINVAL;
   if (UNLIKELY(len == 0)) return XC_EPARSE;
@@ -444,10 +493,13 @@ xc_status xc_dec_parse(const char *s, size_t len, xc_dec *out) {
     scan_digits(&q, end, &v);
     nfrac = (size_t)(q - f0);
   }
-  if (LIKELY(q == end && nint + nfrac - 1 < 19)) { /* 1..19 digits */
-    out->coef = *p == '-' ? -(i128)v : (i128)v;
-    out->exp = -(int32_t)nfrac;
-    return XC_OK;
+  if (LIKELY(nint + nfrac - 1 < 19)) { /* 1..19 digits */
+    if (LIKELY(q == end)) {
+      out->coef = *p == '-' ? -(i128)v : (i128)v;
+      out->exp = -(int32_t)nfrac;
+      return XC_OK;
+    }
+    if ((*q | 0x20) == 'e' && end - q <= 6) return parse_short_exp(q + 1, end, v, *p == '-', (int)nfrac, out);
   }
   return parse_slow(p, end, out);
 }
@@ -604,11 +656,51 @@ int xc_dec_to_str(xc_dec d, char *buf, size_t cap) {
   return write_fixed(neg, dig, nd, exp, exp < 0 ? -exp : 0, buf, cap);
 }
 
+/* Fixed text for a 64-bit magnitude with f = -exp in [0, 19] and places in [0, 19], cap >= 64.
+ * Fixed 20-byte copies as in to_str64: writes stay below buf + 62. */
+static int to_str_fixed64(bool neg, uint64_t m, int f, int places, xc_round mode, char *buf, size_t cap) {
+  if (f > places) {
+    xc_status st = divround64(m, P10_64[f - places], neg, mode, &m);
+    if (st != XC_OK) return st;
+    f = places;
+  }
+  if (m == 0) neg = false;
+  char tmp[64];
+  char *end = tmp + 40, *st = u64_digits_rev(m, end);
+  int nd = (int)(end - st);
+  int intd = nd > f ? nd - f : 0;
+  int len = (int)neg + (intd ? intd : 1) + (places ? 1 + places : 0);
+  if ((size_t)len + 1 > cap) return XC_ENOSPC;
+  char *o = buf;
+  if (neg) *o++ = '-';
+  if (intd) {
+    memcpy(o, st, 20);
+    o += intd;
+  } else {
+    *o++ = '0';
+  }
+  if (places) {
+    *o++ = '.';
+    if (nd >= f) {
+      memcpy(o, end - f, 20);
+    } else {
+      memset(o, '0', 20);
+      memcpy(o + f - nd, st, 20);
+    }
+    o += f;
+    memset(o, '0', 20);
+  }
+  buf[len] = '\0';
+  return len;
+}
+
 int xc_dec_to_str_fixed(xc_dec d, int places, xc_round mode, char *buf, size_t cap) {
   if (!buf || places < 0 || places > 64 || !mode_ok(mode)) return XC_EINVAL;
   bool neg = d.coef < 0;
   u128 m = mag_of(d.coef);
   int exp = d.exp;
+  if (LIKELY(m >> 64 == 0 && exp <= 0 && exp >= -19 && places <= 19 && cap >= 64))
+    return to_str_fixed64(neg, (uint64_t)m, -exp, places, mode, buf, cap);
   if (exp < -places) {
     xc_status st = round_p10(m, -places - exp, neg, mode, &m);
     if (st != XC_OK) return st;
@@ -813,37 +905,29 @@ static u256 u256_inc(u256 a) {
   return a;
 }
 
-/* round(n / d) for 64-bit operands; d != 0. */
-static xc_status divround64(uint64_t n, uint64_t d, bool neg, xc_round mode, uint64_t *q) {
-  uint64_t qq = n / d, r = n % d;
-  if (r != 0) {
-    if (mode == XC_ROUND_EXACT) return XC_EINVAL;
-    uint64_t other = d - r;
-    int half = r < other ? -1 : (r > other ? 1 : 0);
-    qq += round_bump(mode, neg, half, (qq & 1) != 0) ? 1 : 0;
-  }
-  *q = qq;
-  return XC_OK;
+/* n / d and n % d when the quotient fits 64 bits ((n >> 64) < d). */
+static inline uint64_t udiv128_64(u128 n, uint64_t d, uint64_t *r) {
+#if defined(__x86_64__)
+  uint64_t q, rem;
+  __asm__("divq %4" : "=a"(q), "=d"(rem) : "a"((uint64_t)n), "d"((uint64_t)(n >> 64)), "rm"(d));
+  *r = rem;
+  return q;
+#else
+  *r = (uint64_t)(n % d);
+  return (uint64_t)(n / d);
+#endif
 }
 
-/* *q = round(ma * 10^k / mb) with mode, for a result of sign neg; mb != 0. XC_ERANGE when the
- * quotient would need more than 77 digits, XC_EINVAL for XC_ROUND_EXACT when inexact. */
-static xc_status div_scaled(u128 ma, u128 mb, int64_t k, bool neg, xc_round mode, u256 *q) {
-  *q = u256_from(0);
-  if (ma == 0) return XC_OK;
+/* The general case of div_scaled: 256-bit numerator and divisor. XC_ERANGE when the quotient is
+ * at least 10^39 and ma * 10^k would not fit 256 bits (the result could not fit 38 digits unless
+ * it ended in zeros; see docs), XC_EINVAL for XC_ROUND_EXACT when inexact. */
+__attribute__((noinline)) static xc_status div_slow(u128 ma, u128 mb, int64_t k, bool neg, xc_round mode,
+                                                    u256 *q) {
+  k -= strip_zeros(&mb); /* ma * 10^k / (mb' * 10^t) == ma * 10^(k-t) / mb' */
   u256 n, d;
+  bool ovf = false;
   if (k >= 0) {
-    if (k <= 19 && ma >> 64 == 0 && mb >> 64 == 0) {
-      u128 nn = ma * P10[k]; /* < 2^64 * 10^19 < 2^128 */
-      if (nn >> 64 == 0) {
-        uint64_t q64 = 0;
-        xc_status st = divround64((uint64_t)nn, (uint64_t)mb, neg, mode, &q64);
-        *q = u256_from(q64);
-        return st;
-      }
-    }
-    if (ndigits(ma) + k > 77) return XC_ERANGE;
-    bool ovf = false;
+    if (ndigits(ma) + k > 77) return XC_ERANGE; /* the quotient is >= 10^39 (mb' < 10^38) */
     n = u256_mul_p10(u256_from(ma), (int)k, &ovf); /* < 10^77 < 2^256 */
     d = u256_from(mb);
   } else {
@@ -855,16 +939,6 @@ static xc_status div_scaled(u128 ma, u128 mb, int64_t k, bool neg, xc_round mode
       return XC_OK;
     }
     /* here db + m <= da + 1 <= 39: the divisor is < 10^39 */
-    if (m <= 19 && mb >> 64 == 0 && ma >> 64 == 0) {
-      u128 dv = mb * P10[m];
-      if (dv >> 64 == 0) {
-        uint64_t q64 = 0;
-        xc_status st = divround64((uint64_t)ma, (uint64_t)dv, neg, mode, &q64);
-        *q = u256_from(q64);
-        return st;
-      }
-    }
-    bool ovf = false;
     n = u256_from(ma);
     d = u256_mul_p10(u256_from(mb), (int)m, &ovf);
   }
@@ -878,6 +952,45 @@ static xc_status div_scaled(u128 ma, u128 mb, int64_t k, bool neg, xc_round mode
   }
   *q = uq;
   return XC_OK;
+}
+
+/* *q = round(ma * 10^k / mb) with mode for a result of sign neg; mb != 0. 64-bit and 128/64-bit
+ * fast paths, else div_slow. */
+static xc_status div_scaled(u128 ma, u128 mb, int64_t k, bool neg, xc_round mode, u256 *q) {
+  *q = u256_from(0);
+  if (ma == 0) return XC_OK;
+  if (k >= 0 && k <= 19 && ma >> 64 == 0 && mb >> 64 == 0) {
+    u128 nn = ma * P10[k]; /* < 2^64 * 10^19 < 2^128 */
+    if (nn >> 64 == 0) {
+      uint64_t q64 = 0;
+      xc_status st = divround64((uint64_t)nn, (uint64_t)mb, neg, mode, &q64);
+      *q = u256_from(q64);
+      return st;
+    }
+    if ((uint64_t)(nn >> 64) < (uint64_t)mb) { /* quotient fits 64 bits: one hardware divide */
+      uint64_t r64, q64 = udiv128_64(nn, (uint64_t)mb, &r64);
+      if (r64 != 0) {
+        if (mode == XC_ROUND_EXACT) return XC_EINVAL;
+        uint64_t other = (uint64_t)mb - r64;
+        int half = r64 < other ? -1 : (r64 > other ? 1 : 0);
+        if (round_bump(mode, neg, half, (q64 & 1) != 0)) {
+          *q = u256_from((u128)q64 + 1);
+          return XC_OK;
+        }
+      }
+      *q = u256_from(q64);
+      return XC_OK;
+    }
+  } else if (k < 0 && k >= -19 && mb >> 64 == 0 && ma >> 64 == 0) {
+    u128 dv = mb * P10[-k];
+    if (dv >> 64 == 0) {
+      uint64_t q64 = 0;
+      xc_status st = divround64((uint64_t)ma, (uint64_t)dv, neg, mode, &q64);
+      *q = u256_from(q64);
+      return st;
+    }
+  }
+  return div_slow(ma, mb, k, neg, mode, q);
 }
 
 /* q * 10^exp with sign neg, stripping trailing zeros only as far as needed to fit. */

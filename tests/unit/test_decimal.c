@@ -592,6 +592,36 @@ static void test_properties(void **state) {
         }
       }
     }
+    /* division: 64-bit, 128/64 and 256-bit paths agree (same divisor with a wide coefficient) */
+    if (b.coef != 0 && b.coef < (i128)1000000000000000000LL && b.coef > -(i128)1000000000000000000LL &&
+        b.exp - 20 >= XC_DEC_EXP_MIN) {
+      xc_dec wb = {b.coef * (i128)10000000000000000000ULL * 10, b.exp - 20};
+      int dp = (int)(xc_test_rand(&rs) % 20);
+      for (int m = 0; m <= XC_ROUND_EXACT; m++) {
+        xc_dec d1, d2;
+        xc_status v1 = xc_dec_div(a, b, dp, (xc_round)m, &d1), v2 = xc_dec_div(a, wb, dp, (xc_round)m, &d2);
+        if (v1 != v2 && v1 != XC_ERANGE && v2 != XC_ERANGE)
+          fail_msg("div %s / %s p%d m%d: %d vs %d", S(a), S(b), dp, m, (int)v1, (int)v2);
+        if (v1 == XC_OK && v2 == XC_OK) assert_true(xc_dec_eq(d1, d2));
+        if (v1 == XC_OK || v2 == XC_OK) assert_int_equal(v1, v2);
+      }
+    }
+    /* fixed formatting: a tight buffer (general formatter) gives the same text as a roomy one */
+    for (int fp = 0; fp <= 20; fp += 1 + (int)(xc_test_rand(&rs) % 4)) {
+      xc_round fm = (xc_round)(xc_test_rand(&rs) % 7);
+      char roomy[XC_DEC_STR_FIXED_MAX], tight[XC_DEC_STR_FIXED_MAX];
+      int n1 = xc_dec_to_str_fixed(a, fp, fm, roomy, sizeof roomy);
+      if (n1 < 0) {
+        assert_int_equal(n1, XC_EINVAL);
+        assert_int_equal(fm, XC_ROUND_EXACT);
+        continue;
+      }
+      assert_int_equal(xc_dec_to_str_fixed(a, fp, fm, tight, (size_t)n1 + 1), n1);
+      assert_string_equal(roomy, tight);
+      assert_int_equal(xc_dec_to_str_fixed(a, fp, fm, tight, (size_t)n1), XC_ENOSPC);
+      const char *dot = strchr(roomy, '.');
+      assert_int_equal(dot ? (int)strlen(dot + 1) : 0, fp);
+    }
     /* round agrees with fixed formatting */
     int places = (int)(xc_test_rand(&rs) % 12);
     xc_round m = (xc_round)(xc_test_rand(&rs) % 6);

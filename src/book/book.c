@@ -285,28 +285,17 @@ static inline bool to_units(uint64_t m, int frac, int places, int64_t *out) {
   return true;
 }
 
-/* Index of the first key >= k (n if none), searching from the best end: updates cluster near
- * the top of the book, so gallop down from the end, then binary-search the last stride. */
+/* Index of the first key >= k (n if none). Updates cluster near the top of the book (the end of
+ * the array): one predictable test picks the top window of 64 levels or the whole side, then a
+ * branch-free binary search (conditional moves) runs over it. */
+#define TOP_WINDOW 64
 static inline uint32_t find(const int64_t *key, uint32_t n, int64_t k) {
   if (n == 0 || key[n - 1] < k) return n;
-  uint32_t hi = n - 1; /* key[hi] >= k */
-  uint32_t step = 1;
-  int64_t lo; /* key[lo] < k, or -1 */
-  for (;;) {
-    if (step > hi) {
-      lo = -1;
-      break;
-    }
-    uint32_t probe = hi - step;
-    if (key[probe] < k) {
-      lo = probe;
-      break;
-    }
-    hi = probe;
-    step <<= 1;
+  uint32_t base = 0, len = n; /* answer in [base, base + len), key[base + len - 1] >= k */
+  if (n > TOP_WINDOW && key[n - TOP_WINDOW] < k) {
+    base = n - TOP_WINDOW + 1;
+    len = TOP_WINDOW - 1;
   }
-  /* answer in (lo, hi] */
-  uint32_t base = (uint32_t)(lo + 1), len = hi - base + 1;
   while (len > 1) {
     uint32_t half = len / 2;
     base = key[base + half - 1] < k ? base + half : base;

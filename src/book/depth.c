@@ -249,7 +249,7 @@ xc_status xc_depth_parse_num(const char *p, size_t n, xc_depth_num *out) {
 }
 
 /* One decimal inside a level: a string "123.45" or a bare number 123.45 (no sign/exponent). */
-static inline xc_status lvl_num(scan *s, uint64_t *m, int16_t *frac) {
+static xc_status lvl_num_slow(scan *s, uint64_t *m, int16_t *frac) {
   const char *p = s->p, *end = s->end;
   bool quoted = false;
   if (p < end && *p == '"') {
@@ -298,6 +298,68 @@ static inline xc_status lvl_num(scan *s, uint64_t *m, int16_t *frac) {
     if (p >= end || *p != '"') return XC_EPARSE;
     p++;
   } else if (p < end && (*p == 'e' || *p == 'E')) {
+    return XC_EPARSE;
+  }
+  *m = v;
+  *frac = (int16_t)(v ? f : 0);
+  s->p = p;
+  return XC_OK;
+}
+
+
+/* SWAR helpers: 8 ASCII bytes at once (little-endian: the first character is the low byte). */
+static inline uint64_t load8(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+/* Number of leading bytes of c that are ASCII digits (0..8). */
+static inline int digit_run(uint64_t c) {
+  uint64_t t = ((c & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
+               (((c + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull);
+  return t ? __builtin_ctzll(t) >> 3 : 8;
+}
+/* Value of 8 digit values (0..9 per byte, first byte most significant). */
+static inline uint64_t swar8(uint64_t v) {
+  v = ((v & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
+  v = ((v & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
+  return ((v & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
+}
+
+/* One decimal inside a level. Fast path: up to 7 integer digits and up to 8 fractional digits,
+ * converted 8 bytes at a time with trailing fractional zeros dropped by a shift; anything else
+ * (or near the end of the buffer) takes the byte-by-byte path, which accepts the same grammar. */
+static inline xc_status lvl_num(scan *s, uint64_t *m, int16_t *frac) {
+  const char *p = s->p;
+  if (s->end - p < 24) return lvl_num_slow(s, m, frac);
+  bool quoted = *p == '"';
+  p += quoted;
+  uint64_t c = load8(p);
+  int n = digit_run(c);
+  if (n == 0 || n == 8) return lvl_num_slow(s, m, frac);
+  if (!quoted && n > 1 && *p == '0') return XC_EPARSE;
+  uint64_t ip = swar8((c - 0x3030303030303030ull) << (8 * (8 - n)));
+  p += n;
+  uint64_t v = ip;
+  int f = 0;
+  if (*p == '.') {
+    p++;
+    uint64_t c2 = load8(p);
+    int nf = digit_run(c2);
+    if (nf == 0) return XC_EPARSE;
+    if (nf == 8 && (unsigned)(p[8] - '0') < 10) return lvl_num_slow(s, m, frac);
+    uint64_t x = (c2 - 0x3030303030303030ull) << (8 * (8 - nf));
+    if (x) {
+      int tz = __builtin_clzll(x) >> 3;
+      f = nf - tz;
+      v = ip * pow10_u64[f] + swar8(x << (8 * tz));
+    }
+    p += nf;
+  }
+  if (quoted) {
+    if (*p != '"') return XC_EPARSE;
+    p++;
+  } else if (*p == 'e' || *p == 'E') {
     return XC_EPARSE;
   }
   *m = v;

@@ -1,0 +1,425 @@
+/* Book benchmarks (ANCHORS.md sections 7/9, workloads W1, W2, W3):
+ *   W1: a seeded synthetic stream of Binance spot depthUpdate messages (1-40 levels, offsets
+ *       exponential around mid with mean 30 ticks, 15 % zero quantities, 8-decimal strings)
+ *       applied on a 1000-per-side snapshot: decode + apply through xc_book_feed; ns/msg mean,
+ *       median and p99, msgs/s, allocations per message; a byte-scan floor over the same bytes;
+ *       decode-only as a split.
+ *   W2: REST snapshot load (decode + load), 1000 and 5000 levels per side.
+ *   W3: Bybit orderbook.200 snapshot + deltas.
+ *   Readers: lock-free BBO and top-20 copies.
+ * A correctness line (level counts, BBO, checksum, gaps) is printed before any timing.
+ * Usage: bench_book [messages] (default 100000). Figures only; nothing is asserted. */
+#include "benchutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "book/book.h"
+#include "book/depth.h"
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint64_t next(void) {
+  uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+static double unif(void) { return (double)(next() >> 11) / 9007199254740992.0; }
+
+#define MID 9700000LL /* 97000.00 in ticks of 0.01 */
+
+static int fmt_px(char *o, long long ticks) { return sprintf(o, "%lld.%02lld000000", ticks / 100, ticks % 100); }
+static int fmt_qty(char *o, long long q) { return sprintf(o, "%lld.%08lld", q / 100000000, q % 100000000); }
+static long long rand_qty(void) { return 1 + (long long)(next() % 1000000000ull); } /* up to 10.0 */
+
+typedef struct stream {
+  char *data;
+  size_t *off, *len;
+  size_t n, bytes;
+} stream;
+
+static void gen_binance(stream *s, size_t n, long long first_u) {
+  s->data = malloc(n * 1600 + 1);
+  s->off = malloc(n * sizeof(size_t));
+  s->len = malloc(n * sizeof(size_t));
+  s->n = n;
+  size_t pos = 0;
+  long long u = first_u;
+  for (size_t i = 0; i < n; i++) {
+    char *o = s->data + pos;
+    int nl = 1 + (int)(next() % 40);
+    int l = sprintf(o, "{\"e\":\"depthUpdate\",\"E\":%lld,\"s\":\"BTCUSDT\",\"U\":%lld,\"u\":%lld,\"b\":[",
+                    1700000000000LL + (long long)i * 100, u, u + nl - 1);
+    /* split levels between sides */
+    int nb = 0;
+    char side[40];
+    for (int k = 0; k < nl; k++) {
+      side[k] = (char)(next() & 1);
+      nb += side[k] == 0;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+      int first = 1;
+      for (int k = 0; k < nl; k++) {
+        if (side[k] != pass) continue;
+        long long off = 1 + (long long)floor(-log(1.0 - unif()) * 30.0);
+        long long px = pass == 0 ? MID - off : MID + off;
+        long long q = unif() < 0.15 ? 0 : rand_qty();
+        if (!first) o[l++] = ',';
+        first = 0;
+        l += sprintf(o + l, "[\"");
+        l += fmt_px(o + l, px);
+        l += sprintf(o + l, "\",\"");
+        l += fmt_qty(o + l, q);
+        l += sprintf(o + l, "\"]");
+      }
+      l += sprintf(o + l, pass == 0 ? "],\"a\":[" : "]}");
+    }
+    s->off[i] = pos;
+    s->len[i] = (size_t)l;
+    pos += (size_t)l;
+    s->bytes += (size_t)l;
+    u += nl;
+  }
+}
+
+/* Binance REST snapshot with `levels` per side around MID. */
+static char *gen_snapshot(int levels, long long last_id, size_t *len) {
+  char *o = malloc((size_t)levels * 2 * 40 + 100);
+  int l = sprintf(o, "{\"lastUpdateId\":%lld,\"bids\":[", last_id);
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 1; i <= levels; i++) {
+      if (i > 1) o[l++] = ',';
+      l += sprintf(o + l, "[\"");
+      l += fmt_px(o + l, pass == 0 ? MID - i : MID + i);
+      l += sprintf(o + l, "\",\"");
+      l += fmt_qty(o + l, rand_qty());
+      l += sprintf(o + l, "\"]");
+    }
+    l += sprintf(o + l, pass == 0 ? "],\"asks\":[" : "]}");
+  }
+  *len = (size_t)l;
+  return o;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static xc_book *new_book(xc_book_venue v) {
+  xc_book_opts o;
+  xc_book_opts_default(&o, v);
+  o.symbol = "BTCUSDT";
+  xc_book *b = NULL;
+  if (xc_book_new(&o, &b) != XC_OK) {
+    fprintf(stderr, "xc_book_new failed\n");
+    exit(1);
+  }
+  return b;
+}
+
+/* A LIVE book on the 1000/side snapshot, ready for the stream starting at u = 1001. */
+static xc_book *ready_book(const char *snap, size_t snap_len) {
+  xc_book *b = new_book(XC_BOOK_BINANCE_SPOT);
+  xc_book_feed_snapshot(b, snap, snap_len, 0, NULL);
+  return b;
+}
+
+static void print_book(const char *label, xc_book *b) {
+  xc_book_bbo q;
+  xc_book_bbo_get(b, &q);
+  char bp[XC_DEC_STR_MAX], ap[XC_DEC_STR_MAX];
+  xc_dec_to_str(q.bid_price, bp, sizeof bp);
+  xc_dec_to_str(q.ask_price, ap, sizeof ap);
+  xc_book_stats st;
+  xc_book_stats_get(b, &st);
+  printf("%s: state %s, %u bids, %u asks, BBO %s / %s, update id %lld, checksum %016llx, applied %llu, "
+         "gaps %llu, resyncs %llu\n",
+         label, xc_book_state_name(q.state), xc_book_levels(b, XC_BOOK_BID), xc_book_levels(b, XC_BOOK_ASK), bp,
+         ap, (long long)q.update_id, (unsigned long long)xc_book_checksum(b), (unsigned long long)st.applied,
+         (unsigned long long)st.gaps, (unsigned long long)st.resyncs);
+}
+
+static void w1(size_t n) {
+  stream s = {0};
+  gen_binance(&s, n, 1001);
+  size_t snap_len;
+  char *snap = gen_snapshot(1000, 1000, &snap_len);
+  printf("W1: %zu Binance spot depthUpdate messages, %.0f B average, on a 1000/side snapshot\n", n,
+         (double)s.bytes / (double)n);
+
+  /* correctness gate */
+  xc_book *b = ready_book(snap, snap_len);
+  for (size_t i = 0; i < n; i++) xc_book_feed(b, s.data + s.off[i], s.len[i], (int64_t)i, NULL);
+  print_book("W1 correctness", b);
+  xc_book_free(b);
+
+  /* byte-scan floor: touch every byte once */
+  uint64_t best_scan = UINT64_MAX, sink = 0;
+  for (int r = 0; r < 3; r++) {
+    uint64_t t0 = xc_bench_now_ns();
+    for (size_t i = 0; i < n; i++) {
+      const unsigned char *p = (const unsigned char *)s.data + s.off[i];
+      uint64_t acc = 0;
+      for (size_t k = 0; k < s.len[i]; k++) acc += p[k] == '"';
+      sink += acc;
+    }
+    uint64_t dt = xc_bench_now_ns() - t0;
+    if (dt < best_scan) best_scan = dt;
+  }
+  XC_BENCH_KEEP(sink);
+  xc_bench_report("W1 floor: byte scan", n, best_scan, -1);
+  printf("%-44s %10.2f GB/s\n", "W1 floor: byte scan rate", (double)s.bytes / (double)best_scan);
+
+  /* decode only */
+  xc_depth_dec d;
+  xc_depth_dec_init(&d);
+  uint64_t best_dec = UINT64_MAX;
+  for (int r = 0; r < 3; r++) {
+    xc_depth_msg m;
+    uint64_t t0 = xc_bench_now_ns();
+    for (size_t i = 0; i < n; i++) xc_depth_decode_binance_ws(&d, s.data + s.off[i], s.len[i], &m);
+    uint64_t dt = xc_bench_now_ns() - t0;
+    if (dt < best_dec) best_dec = dt;
+  }
+  xc_depth_dec_free(&d);
+  xc_bench_report("W1 decode only (xc_depth_decode_binance_ws)", n, best_dec, -1);
+
+  /* apply only: messages decoded in advance (level arrays kept), then xc_book_apply */
+  {
+    xc_depth_dec d2;
+    xc_depth_dec_init(&d2);
+    xc_depth_msg *msgs = malloc(n * sizeof *msgs);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+      xc_depth_decode_binance_ws(&d2, s.data + s.off[i], s.len[i], &msgs[i]);
+      total += msgs[i].nbids + msgs[i].nasks;
+    }
+    xc_depth_lvl *store = malloc(total * sizeof *store), *w = store;
+    for (size_t i = 0; i < n; i++) {
+      xc_depth_decode_binance_ws(&d2, s.data + s.off[i], s.len[i], &msgs[i]);
+      memcpy(w, msgs[i].bids, msgs[i].nbids * sizeof *w);
+      msgs[i].bids = w;
+      w += msgs[i].nbids;
+      memcpy(w, msgs[i].asks, msgs[i].nasks * sizeof *w);
+      msgs[i].asks = w;
+      w += msgs[i].nasks;
+      msgs[i].symbol = NULL;
+    }
+    uint64_t best_ap = UINT64_MAX;
+    for (int r = 0; r < 3; r++) {
+      b = ready_book(snap, snap_len);
+      uint64_t t0 = xc_bench_now_ns();
+      for (size_t i = 0; i < n; i++) xc_book_apply(b, &msgs[i], (int64_t)i, NULL);
+      uint64_t dt = xc_bench_now_ns() - t0;
+      if (dt < best_ap) best_ap = dt;
+      xc_book_free(b);
+    }
+    xc_bench_report("W1 apply only (xc_book_apply)", n, best_ap, -1);
+    printf("%-44s %10.1f ns/level (%.1f levels/msg)\n", "W1 apply per level", (double)best_ap / (double)total,
+           (double)total / (double)n);
+    free(store);
+    free(msgs);
+    xc_depth_dec_free(&d2);
+  }
+
+  /* decode + apply, whole run timed (throughput), best of 3 */
+  uint64_t best = UINT64_MAX;
+  double allocs = 0;
+  for (int r = 0; r < 3; r++) {
+    b = ready_book(snap, snap_len);
+    uint64_t a0 = xc_bench_allocs();
+    uint64_t t0 = xc_bench_now_ns();
+    for (size_t i = 0; i < n; i++) xc_book_feed(b, s.data + s.off[i], s.len[i], (int64_t)i, NULL);
+    uint64_t dt = xc_bench_now_ns() - t0;
+    uint64_t a1 = xc_bench_allocs();
+    if (dt < best) {
+      best = dt;
+      allocs = (double)(a1 - a0) / (double)n;
+    }
+    xc_book_free(b);
+  }
+  xc_bench_report("W1 decode+apply (xc_book_feed)", n, best, allocs);
+  printf("%-44s %10.2f GB/s\n", "W1 decode+apply rate", (double)s.bytes / (double)best);
+
+  /* per-message latency distribution */
+  uint64_t *lat = malloc(n * sizeof *lat);
+  uint64_t c0 = xc_bench_now_ns(), clk = 0;
+  for (int i = 0; i < 1000; i++) clk = xc_bench_now_ns();
+  uint64_t clock_ns = (clk - c0) / 1000;
+  b = ready_book(snap, snap_len);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t t0 = xc_bench_now_ns();
+    xc_book_feed(b, s.data + s.off[i], s.len[i], (int64_t)i, NULL);
+    lat[i] = xc_bench_now_ns() - t0;
+  }
+  xc_book_free(b);
+  qsort(lat, n, sizeof *lat, cmp_u64);
+  printf("%-44s %10llu ns median, %llu ns p99, %llu ns p99.9 (clock read ~%llu ns included)\n",
+         "W1 decode+apply per message", (unsigned long long)lat[n / 2], (unsigned long long)lat[n * 99 / 100],
+         (unsigned long long)lat[n * 999 / 1000], (unsigned long long)clock_ns);
+  free(lat);
+
+  /* readers: lock-free BBO and top-20 */
+  b = ready_book(snap, snap_len);
+  for (size_t i = 0; i < 1000 && i < n; i++) xc_book_feed(b, s.data + s.off[i], s.len[i], (int64_t)i, NULL);
+  const int R = 2000000;
+  xc_book_bbo q;
+  uint64_t t0 = xc_bench_now_ns();
+  for (int i = 0; i < R; i++) {
+    xc_book_bbo_get(b, &q);
+    XC_BENCH_KEEP(q.bid_price.coef);
+  }
+  xc_bench_report("reader: xc_book_bbo_get (xc_dec)", R, xc_bench_now_ns() - t0, -1);
+  int64_t bid = 0, ask = 0;
+  int places = 0;
+  t0 = xc_bench_now_ns();
+  for (int i = 0; i < R; i++) {
+    xc_book_bbo_ticks(b, &bid, &ask, &places);
+    XC_BENCH_KEEP(bid);
+  }
+  xc_bench_report("reader: xc_book_bbo_ticks (int64)", R, xc_bench_now_ns() - t0, -1);
+  static xc_book_top top;
+  t0 = xc_bench_now_ns();
+  for (int i = 0; i < R / 10; i++) {
+    xc_book_top_copy(b, 20, &top);
+    XC_BENCH_KEEP(top.nbids);
+  }
+  xc_bench_report("reader: xc_book_top_copy(20)", R / 10, xc_bench_now_ns() - t0, -1);
+  static xc_book_level lv[2][1000];
+  uint32_t nb, na;
+  t0 = xc_bench_now_ns();
+  for (int i = 0; i < 2000; i++) xc_book_copy(b, lv[0], 1000, &nb, lv[1], 1000, &na);
+  xc_bench_report("reader: xc_book_copy (whole book, mutex)", 2000, xc_bench_now_ns() - t0, -1);
+  xc_book_free(b);
+  free(snap);
+  free(s.data);
+  free(s.off);
+  free(s.len);
+}
+
+static void w2(int levels) {
+  size_t len;
+  char *snap = gen_snapshot(levels, 1000, &len);
+  xc_book *b = new_book(XC_BOOK_BINANCE_SPOT);
+  xc_book_feed_snapshot(b, snap, len, 0, NULL); /* warm-up: arrays reach their size */
+  enum { RUNS = 41 };
+  uint64_t t[RUNS];
+  uint64_t a0 = xc_bench_allocs();
+  for (int r = 0; r < RUNS; r++) {
+    xc_book_reset(b, 0);
+    uint64_t t0 = xc_bench_now_ns();
+    xc_book_feed_snapshot(b, snap, len, 0, NULL);
+    t[r] = xc_bench_now_ns() - t0;
+  }
+  uint64_t a1 = xc_bench_allocs();
+  qsort(t, RUNS, sizeof t[0], cmp_u64);
+  char name[96];
+  snprintf(name, sizeof name, "W2 snapshot %d/side (%zu KB) decode+load", levels, len / 1024);
+  printf("%-44s %10.1f us median, %.1f us min, %.2f allocs/load, %u+%u levels\n", name, (double)t[RUNS / 2] / 1e3,
+         (double)t[0] / 1e3, (double)(a1 - a0) / RUNS, xc_book_levels(b, XC_BOOK_BID), xc_book_levels(b, XC_BOOK_ASK));
+  xc_book_free(b);
+  free(snap);
+}
+
+static void w3(size_t n) {
+  /* orderbook.200 snapshot then deltas (u + 1 each), 1-20 levels per delta */
+  char *buf = malloc(n * 1000 + 20000);
+  size_t *off = malloc((n + 1) * sizeof *off), *len = malloc((n + 1) * sizeof *len), pos = 0;
+  long long midt = 3000000; /* 30000.0 in 0.1 ticks */
+  for (size_t i = 0; i <= n; i++) {
+    char *o = buf + pos;
+    int l = sprintf(o, "{\"topic\":\"orderbook.200.BTCUSDT\",\"type\":\"%s\",\"ts\":%lld,\"data\":{\"s\":\"BTCUSDT\",\"b\":[",
+                    i ? "delta" : "snapshot", 1700000000000LL + (long long)i * 20);
+    int nl = i ? 1 + (int)(next() % 20) : 200;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int k = 0; k < nl; k++) {
+        long long offt = i ? 1 + (long long)floor(-log(1.0 - unif()) * 30.0) : k + 1;
+        long long px = pass == 0 ? midt - offt : midt + offt;
+        long long q = (i && unif() < 0.15) ? 0 : 1 + (long long)(next() % 100000);
+        l += sprintf(o + l, "%s[\"%lld.%lld\",\"%lld.%03lld\"]", k ? "," : "", px / 10, px % 10, q / 1000, q % 1000);
+      }
+      l += sprintf(o + l, pass == 0 ? "],\"a\":[" : "],");
+    }
+    l += sprintf(o + l, "\"u\":%zu,\"seq\":%zu},\"cts\":%lld}", 1000 + i, 500000 + i * 3, 1700000000000LL + (long long)i * 20);
+    off[i] = pos;
+    len[i] = (size_t)l;
+    pos += (size_t)l;
+  }
+  xc_book *b = new_book(XC_BOOK_BYBIT);
+  for (size_t i = 0; i <= n; i++) xc_book_feed(b, buf + off[i], len[i], (int64_t)i, NULL);
+  print_book("W3 correctness", b);
+  xc_book_free(b);
+  uint64_t best = UINT64_MAX;
+  double allocs = 0;
+  for (int r = 0; r < 3; r++) {
+    b = new_book(XC_BOOK_BYBIT);
+    xc_book_feed(b, buf + off[0], len[0], 0, NULL);
+    uint64_t a0 = xc_bench_allocs(), t0 = xc_bench_now_ns();
+    for (size_t i = 1; i <= n; i++) xc_book_feed(b, buf + off[i], len[i], (int64_t)i, NULL);
+    uint64_t dt = xc_bench_now_ns() - t0, a1 = xc_bench_allocs();
+    if (dt < best) {
+      best = dt;
+      allocs = (double)(a1 - a0) / (double)n;
+    }
+    xc_book_free(b);
+  }
+  printf("W3: Bybit orderbook.200 snapshot (%zu B) + %zu deltas, %.0f B average\n", len[0], n,
+         (double)(pos - len[0]) / (double)n);
+  xc_bench_report("W3 Bybit delta decode+apply", n, best, allocs);
+  enum { RUNS = 41 };
+  uint64_t t[RUNS];
+  b = new_book(XC_BOOK_BYBIT);
+  for (int r = 0; r < RUNS; r++) {
+    uint64_t t0 = xc_bench_now_ns();
+    xc_book_feed(b, buf + off[0], len[0], 0, NULL);
+    t[r] = xc_bench_now_ns() - t0;
+  }
+  qsort(t, RUNS, sizeof t[0], cmp_u64);
+  printf("%-44s %10.1f us median\n", "W3 Bybit snapshot 200/side decode+load", (double)t[RUNS / 2] / 1e3);
+  xc_book_free(b);
+  free(buf);
+  free(off);
+  free(len);
+}
+
+/* BENCH_BOOK_ONLY=apply|decode: one phase only, for cycle counting with perf stat. */
+static void only(const char *what, size_t n) {
+  stream s = {0};
+  gen_binance(&s, n, 1001);
+  size_t snap_len;
+  char *snap = gen_snapshot(1000, 1000, &snap_len);
+  xc_book *b = ready_book(snap, snap_len);
+  xc_depth_dec d;
+  xc_depth_dec_init(&d);
+  xc_depth_msg m;
+  for (int r = 0; r < 5; r++) {
+    if (r) {
+      xc_book_free(b);
+      b = ready_book(snap, snap_len);
+    }
+    for (size_t i = 0; i < n; i++) {
+      if (strcmp(what, "decode") == 0) xc_depth_decode_binance_ws(&d, s.data + s.off[i], s.len[i], &m);
+      else if (strcmp(what, "feed") == 0) xc_book_feed(b, s.data + s.off[i], s.len[i], (int64_t)i, NULL);
+    }
+  }
+  print_book("only", b);
+  xc_depth_dec_free(&d);
+  xc_book_free(b);
+}
+
+int main(int argc, char **argv) {
+  size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 100000;
+  if (n < 1000) n = 1000;
+  if (getenv("BENCH_BOOK_ONLY")) {
+    only(getenv("BENCH_BOOK_ONLY"), n);
+    return 0;
+  }
+  w1(n);
+  w2(1000);
+  w2(5000);
+  w3(n / 2);
+  return 0;
+}

@@ -2,6 +2,7 @@
  * every value is syntax-checked (skipped values too), known keys are decoded in place, and level
  * strings are turned into exact (mantissa, fractional digits) pairs without division. */
 #include "book/depth.h"
+#include "core/json.h" /* xc__utf8_seq: same UTF-8 rules as the general reader */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,12 @@ static xc_status str(scan *s, const char **out, size_t *n) {
     unsigned char c = (unsigned char)*p;
     if (c == '"') break;
     if (c < 0x20) return XC_EPARSE;
+    if (c >= 0x80) {
+      int k = xc__utf8_seq((const unsigned char *)p, (size_t)(end - p));
+      if (!k) return XC_EPARSE;
+      p += k;
+      continue;
+    }
     if (c == '\\') {
       if (p + 1 >= end) return XC_EPARSE;
       char e = p[1];
@@ -489,8 +496,12 @@ static xc_status field(scan *s, const char *k, size_t klen, int depth) {
   xc_status st;
   if (iv) {
     /* Some venues send ids as null in odd replies: only numbers are accepted as ids. */
+    const char *at = s->p;
     st = int_value(s, iv);
-    if (st == XC_ETYPE) return skip_value(s, depth);
+    if (st == XC_ETYPE) {
+      s->p = at; /* not an integer: skip it like an unknown value */
+      return skip_value(s, depth);
+    }
     if (st != XC_OK) return st;
     s->seen |= f;
     return XC_OK;

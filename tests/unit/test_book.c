@@ -193,6 +193,15 @@ static void test_decode_binance(void **state) {
   assert_int_equal(m.nasks, 0);
   assert_true(m.bids[1].px_m == 7611 && m.bids[1].px_frac == 3 && m.bids[1].qty_m == 0);
 
+  /* regression (fuzz): an id that is a valid JSON number but not an integer is skipped like an
+   * unknown value, not mis-parsed */
+  const char *expo = "{\"e\":\"depthUpdate\",\"T\":1626992E741024,\"U\":1,\"u\":2,\"b\":[],\"a\":[]}";
+  assert_int_equal(xc_depth_decode_binance_ws(&d, expo, strlen(expo), &m), XC_OK);
+  assert_true(m.txn_ms == XC_DEPTH_ABSENT && m.last_id == 2);
+  /* regression (fuzz): invalid UTF-8 in a string is malformed, as for the general reader */
+  const char *utf = "{\"stream\":\"a\xff\",\"data\":{}}";
+  assert_int_equal(xc_depth_decode_binance_ws(&d, utf, strlen(utf), &m), XC_EPARSE);
+
   /* not a depth message */
   const char *ctl = "{\"result\":null,\"id\":1}";
   assert_int_equal(xc_depth_decode_binance_ws(&d, ctl, strlen(ctl), &m), XC_OK);

@@ -65,6 +65,7 @@ typedef struct xc__bn_state {
   int nspot_assets;
   bool fut_pos_dirty[XC__BN_MAX_MKTS];
   bool deposit_pending;
+  bool fut_fill_in_batch;        /* a futures fill happened in this engine action */
   char deposit_asset[12];
   xc_dec deposit_delta;
   int64_t exec_id;

@@ -274,7 +274,7 @@ static void fut_symbol(bn_ctx *c, const xc__sim_mkt *m) {
   ji(c, "maxMoveOrderLimit", 10000);
   xc_jw_key(&c->w, "filters");
   xc__bn_write_filters(&c->w, &r, true);
-  str_arr(c, "OrderType", types, 7);
+  str_arr(c, "orderTypes", types, 7); /* live responses (and ccxt) use orderTypes; the docs example shows OrderType */
   str_arr(c, "timeInForce", tifs, 4);
   xc_jw_obj_end(&c->w);
 }
@@ -367,6 +367,44 @@ static int h_trades(bn_ctx *c) {
   for (int i = 0; i < n; i++) {
     xc__bn_trade_view t = {(int64_t)tr[i].id, tr[i].price, tr[i].qty, tr[i].time_ms, tr[i].buyer_is_maker};
     xc__bn_trade_rest(&c->w, &t, c->fut, &pl);
+  }
+  xc_jw_arr_end(&c->w);
+  return 0;
+}
+
+static int h_agg_trades(bn_ctx *c) {
+  xc__sim_mkt *m = mkt_param(c, true);
+  if (!m) return c->e.code;
+  int64_t limit = limit_param(c, 500), from = 0, t0 = 0, t1 = 0;
+  bool hf = false, h0 = false, h1 = false;
+  if (limit <= 0) limit = 500;
+  if (limit > 1000) limit = 1000;
+  if (xc__bn_param_i64(&c->p, "fromId", &from, &hf, &c->e) || xc__bn_param_i64(&c->p, "startTime", &t0, &h0, &c->e) ||
+      xc__bn_param_i64(&c->p, "endTime", &t1, &h1, &c->e))
+    return c->e.code;
+  xc__sim_trade *tr = c->st->tr;
+  int n = xc__sim_trades_recent(m, tr, 1000);
+  int start = 0, end = n;
+  if (hf || h0 || h1) {
+    while (start < n && ((hf && (int64_t)tr[start].id < from) || (h0 && tr[start].time_ms < t0))) start++;
+    while (end > start && h1 && tr[end - 1].time_ms > t1) end--;
+    if (end - start > limit) end = start + (int)limit;
+  } else if (end - start > limit) {
+    start = end - (int)limit;
+  }
+  xc__bn_places pl = xc__bn_places_of(m);
+  xc_jw_arr_begin(&c->w);
+  for (int i = start; i < end; i++) {
+    xc_jw_obj_begin(&c->w);
+    ji(c, "a", (int64_t)tr[i].id);
+    jd(c, "p", tr[i].price, pl.price);
+    jd(c, "q", tr[i].qty, pl.qty);
+    ji(c, "f", (int64_t)tr[i].id);
+    ji(c, "l", (int64_t)tr[i].id);
+    ji(c, "T", tr[i].time_ms);
+    jb(c, "m", tr[i].buyer_is_maker);
+    if (!c->fut) jb(c, "M", true);
+    xc_jw_obj_end(&c->w);
   }
   xc_jw_arr_end(&c->w);
   return 0;
@@ -891,6 +929,7 @@ static const bn_route k_routes[] = {
   {"GET", "/api/v3/exchangeInfo", S, NONE, false, 20, NULL, h_exchange_info},
   {"GET", "/api/v3/depth", S, NONE, false, 5, w_depth, h_depth},
   {"GET", "/api/v3/trades", S, NONE, false, 25, NULL, h_trades},
+  {"GET", "/api/v3/aggTrades", S, NONE, false, 4, NULL, h_agg_trades},
   {"GET", "/api/v3/ticker/24hr", S, NONE, false, 2, w_24hr, h_24hr},
   {"GET", "/api/v3/ticker/bookTicker", S, NONE, false, 2, w_book, h_book},
   {"GET", "/api/v3/ticker/price", S, NONE, false, 2, w_price, h_price},
@@ -908,6 +947,7 @@ static const bn_route k_routes[] = {
   {"GET", "/fapi/v1/exchangeInfo", F, NONE, false, 1, NULL, h_exchange_info},
   {"GET", "/fapi/v1/depth", F, NONE, false, 10, w_depth, h_depth},
   {"GET", "/fapi/v1/trades", F, NONE, false, 5, NULL, h_trades},
+  {"GET", "/fapi/v1/aggTrades", F, NONE, false, 20, NULL, h_agg_trades},
   {"GET", "/fapi/v1/ticker/24hr", F, NONE, false, 1, w_24hr, h_24hr},
   {"GET", "/fapi/v1/ticker/bookTicker", F, NONE, false, 2, w_book, h_book},
   {"GET", "/fapi/v1/ticker/price", F, NONE, false, 1, w_price, h_price},

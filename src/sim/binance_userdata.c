@@ -96,6 +96,7 @@ static void on_order(xc__bn_state *st, const xc__sim_event *ev) {
   if (fut) xc__bn_fut_order_update(&w, &x, &pl);
   else xc__bn_spot_exec_report(&w, &x, &pl);
   if (xc_jw_finish(&w) != XC_OK) return;
+  if (fut && f) st->fut_fill_in_batch = true;
   if (fut) send_fut(st, "ORDER_TRADE_UPDATE");
   else send_spot(st, ev->acct);
 }
@@ -154,8 +155,11 @@ static void flush(xc__bn_state *st, int64_t now) {
   }
   bool any_pos = false;
   for (int i = 0; i < st->nmkts; i++) any_pos |= st->fut_pos_dirty[i];
+  /* ACCOUNT_UPDATE only for balance changes and fills: not for mark-price moves of an open
+   * position, nor for placing or canceling an order (binance.md 9.4) */
+  bool send = st->deposit_pending || st->fut_fill_in_batch;
   if ((st->fut_acct_dirty || any_pos) && st->fut_acct_ev) {
-    if (fut_alive(st)) {
+    if (send && fut_alive(st)) {
       xc__sim_margin mg;
       xc__sim_acct_margin(st->fut_acct_ev, "USDT", &mg);
       xc__bn_fut_bal_view bv = {"USDT", mg.wallet, mg.wallet, XC_DEC_ZERO, mg.available, mg.unrealized_pnl};
@@ -173,12 +177,12 @@ static void flush(xc__bn_state *st, int64_t now) {
       xc_buf_reset(&st->out);
       xc_jw w;
       xc_jw_init(&w, &st->out);
-      xc__bn_fut_account_update(&w, now, now, st->deposit_pending ? "DEPOSIT" : "ORDER", &bv,
-                                st->fut_acct_dirty ? 1 : 0, pv, np);
+      xc__bn_fut_account_update(&w, now, now, st->deposit_pending ? "DEPOSIT" : "ORDER", &bv, 1, pv, np);
       if (xc_jw_finish(&w) == XC_OK) send_fut(st, "ACCOUNT_UPDATE");
     }
     st->fut_acct_dirty = false;
     st->deposit_pending = false;
+    st->fut_fill_in_batch = false;
     memset(st->fut_pos_dirty, 0, sizeof st->fut_pos_dirty);
   }
 }

@@ -210,10 +210,11 @@ static void tickers(xc__bn_state *st, int64_t now) {
   for (int i = 0; i < st->nmkts; i++) {
     xc__bn_mkt_state *ms = &st->mk[i];
     bool fut = is_fut(ms->m);
-    char name[64];
+    char name[64], mini[64];
     snprintf(name, sizeof name, "%s@ticker", ms->lsym);
-    unsigned mk = mask_of(st, fut, name);
-    if (!mk) continue;
+    snprintf(mini, sizeof mini, "%s@miniTicker", ms->lsym);
+    unsigned mk = mask_of(st, fut, name), mm = mask_of(st, fut, mini);
+    if (!mk && !mm) continue;
     const xc__sim_instr *in = xc__sim_mkt_instr(ms->m);
     xc__sim_stats24 s;
     xc__sim_mkt_stats(ms->m, &s);
@@ -237,11 +238,29 @@ static void tickers(xc__bn_state *st, int64_t now) {
     if (xc__sim_book_best(ms->m, XC__SIM_BUY, &b)) { t.bid = b.price; t.bid_qty = b.qty; }
     if (xc__sim_book_best(ms->m, XC__SIM_SELL, &a)) { t.ask = a.price; t.ask_qty = a.qty; }
     xc__bn_places pl = xc__bn_places_of(ms->m);
-    xc_buf_reset(&st->out);
     xc_jw w;
-    xc_jw_init(&w, &st->out);
-    xc__bn_ticker24_event(&w, &t, fut, now, &pl);
-    if (xc_jw_finish(&w) == XC_OK) publish(st, fut, name, mk, st->out.data, st->out.len);
+    if (mk) {
+      xc_buf_reset(&st->out);
+      xc_jw_init(&w, &st->out);
+      xc__bn_ticker24_event(&w, &t, fut, now, &pl);
+      if (xc_jw_finish(&w) == XC_OK) publish(st, fut, name, mk, st->out.data, st->out.len);
+    }
+    if (mm) {
+      xc_buf_reset(&st->out);
+      xc_jw_init(&w, &st->out);
+      xc_jw_obj_begin(&w);
+      xc_jw_key(&w, "e"); xc_jw_str(&w, "24hrMiniTicker");
+      xc_jw_key(&w, "E"); xc_jw_i64(&w, now);
+      xc_jw_key(&w, "s"); xc_jw_str(&w, t.symbol);
+      xc_jw_key(&w, "c"); xc__bn_num(&w, t.last, pl.price);
+      xc_jw_key(&w, "o"); xc__bn_num(&w, t.open, pl.price);
+      xc_jw_key(&w, "h"); xc__bn_num(&w, t.high, pl.price);
+      xc_jw_key(&w, "l"); xc__bn_num(&w, t.low, pl.price);
+      xc_jw_key(&w, "v"); xc__bn_num(&w, t.volume, pl.qty);
+      xc_jw_key(&w, "q"); xc__bn_num(&w, t.quote_volume, pl.quote);
+      xc_jw_obj_end(&w);
+      if (xc_jw_finish(&w) == XC_OK) publish(st, fut, mini, mm, st->out.data, st->out.len);
+    }
   }
 }
 
@@ -615,7 +634,7 @@ xc_status xc__bn_ws_attach(xc__bn_state *st) {
 }
 
 void xc__bn_ws_destroy(xc__bn_state *st) {
-  xc__sim_timer_free(st->depth_timer);
+  /* the core has already freed every timer when front ends are destroyed */
   st->depth_timer = NULL;
   for (int i = 0; i < st->nmkts; i++)
     for (int k = 0; k < XC__BN_NCAD; k++) {

@@ -232,8 +232,7 @@ static void mid_price(char *out, size_t cap, int pct) {
   assert_int_equal(xc_json_get_dec(&j, 0, "bidPrice", &bid), XC_OK);
   xc_dec_from_i64(pct, -2, &k);
   xc_dec_mul(bid, k, &p);
-  xc_dec_round(p, 2, XC_ROUND_DOWN, &p);
-  xc_dec_to_str(p, out, cap);
+  xc_dec_to_str_fixed(p, 2, XC_ROUND_DOWN, out, cap); /* always two decimals: "+1" goes off the tick */
   xc_json_free(&j);
   drop(&r);
 }

@@ -38,5 +38,12 @@ cat <&3 >/dev/null &
 echo "endpoints: $line"
 rc=0
 timeout 240 node "$here/ccxt_binance.mjs" "$line" "$which" || rc=$?
+# a clean shutdown is part of the test (sanitizer reports and aborts show up here)
+kill -TERM "$pid" 2>/dev/null || true
+src=0
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then echo "simulator did not stop on SIGTERM"; src=1; else wait "$pid" || src=$?; fi
+pid=
+if [[ $src -ne 0 ]]; then echo "simulator exited with status $src"; rc=1; fi
 if [[ $rc -ne 0 ]]; then echo "--- simulator stderr (tail)"; tail -40 "$tmp/err"; fi
 exit $rc

@@ -92,9 +92,9 @@ xc_breaker_outcome xc_breaker_classify(xc_status st) {
     return XC_BREAKER_FAILURE;
   case XC_CAT_REJECTED: /* the venue answered on the merits: it is alive */
   case XC_CAT_AUTH:
-  case XC_CAT_ARG:
     return XC_BREAKER_SUCCESS;
-  default: /* rate limits (the limiter handles them), local misuse, cancel, memory, internal */
+  default: /* argument errors (usually caught locally, before sending), rate limits (the limiter
+            * handles them), local misuse, cancel, memory, internal */
     return XC_BREAKER_IGNORE;
   }
 }

@@ -4,8 +4,10 @@
  * xc_breaker_record(b, now, status) with the request's xc_status. Statuses are classified by
  * xc_breaker_classify(): network failures, timeouts, 5xx (XC_EHTTP), unknown outcomes, protocol
  * violations and venue-unavailable count as failures; successes and answers that prove the venue
- * works (rejections, auth errors, filters, unknown order) count as successes; rate limits, local
- * misuse, cancellation and our own XC_EBREAKER are ignored.
+ * works (rejections, insufficient balance, unknown order, auth and timestamp errors) count as
+ * successes; argument errors (XC_EINVAL, XC_EFILTER: usually local validation), rate limits,
+ * local misuse, cancellation and our own XC_EBREAKER are ignored. Record only requests that were
+ * actually sent.
  *
  * Closed trips to open on either `consecutive_failures` failures in a row, or a failure rate of at
  * least `failure_rate_pct` over the last `window_ms` once the window holds `min_samples` outcomes.

@@ -42,7 +42,7 @@ struct xc_tsrv {
   pthread_mutex_t mu;
   xc_tsrv_conn *conns;
   xc_tsrv_conn *last_ws;
-  _Atomic int accepted, ws_opened, pings, refuse, next_id;
+  _Atomic int accepted, ws_opened, pings, refuse, stall_new, next_id;
 };
 
 static void sleep_ms(unsigned ms) {
@@ -409,6 +409,10 @@ out:
 static void *conn_thread(void *arg) {
   xc_tsrv_conn *c = arg;
   xc_tsrv *s = c->s;
+  if (atomic_load(&c->stalled)) { /* frozen from the start */
+    while (!atomic_load(&c->killed) && !atomic_load(&s->stop)) sleep_ms(10);
+    goto done;
+  }
   if (s->ctx) {
     c->ssl = SSL_new(s->ctx);
     SSL_set_fd(c->ssl, c->fd);
@@ -465,6 +469,10 @@ static void *listen_thread(void *arg) {
     c->fd = fd;
     c->id = atomic_fetch_add(&s->next_id, 1) + 1;
     pthread_mutex_init(&c->io, NULL);
+    if (atomic_load(&s->stall_new) > 0) {
+      atomic_fetch_sub(&s->stall_new, 1);
+      atomic_store(&c->stalled, true);
+    }
     pthread_mutex_lock(&s->mu);
     c->next = s->conns;
     s->conns = c;
@@ -537,6 +545,7 @@ int xc_tsrv_accepted(xc_tsrv *s) { return atomic_load(&s->accepted); }
 int xc_tsrv_ws_opened(xc_tsrv *s) { return atomic_load(&s->ws_opened); }
 int xc_tsrv_pings(xc_tsrv *s) { return atomic_load(&s->pings); }
 void xc_tsrv_refuse(xc_tsrv *s, int n) { atomic_store(&s->refuse, n); }
+void xc_tsrv_stall_new(xc_tsrv *s, int n) { atomic_store(&s->stall_new, n); }
 
 xc_tsrv_conn *xc_tsrv_last_ws(xc_tsrv *s) {
   pthread_mutex_lock(&s->mu);

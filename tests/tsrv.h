@@ -63,6 +63,8 @@ int xc_tsrv_pings(xc_tsrv *s);       /* protocol pings received */
 xc_tsrv_conn *xc_tsrv_last_ws(xc_tsrv *s);
 /* Refuses (accepts and immediately closes) the next n connections. */
 void xc_tsrv_refuse(xc_tsrv *s, int n);
+/* Accepts the next n connections and then never reads or writes (frozen TLS/WS handshake). */
+void xc_tsrv_stall_new(xc_tsrv *s, int n);
 
 int xc_tsrv_conn_id(const xc_tsrv_conn *c);
 bool xc_tsrv_conn_open(xc_tsrv_conn *c);

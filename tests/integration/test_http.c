@@ -262,6 +262,43 @@ static void test_refused(void **s) {
   fx_free(f);
 }
 
+/* A TLS server that accepts and then freezes: the connect timeout fires; a POST that never got
+ * through the handshake is a plain timeout, not an unknown outcome. */
+static void test_frozen_tls_handshake(void **s) {
+  (void)s;
+  const char *ca, *cert, *key;
+  assert_int_equal(xc_tsrv_make_certs(&ca, &cert, &key), 0);
+  xc_tsrv_opts so = {0};
+  so.on_http = on_http;
+  so.tls = true;
+  so.cert_file = cert;
+  so.key_file = key;
+  xc_tsrv *srv = xc_tsrv_start(&so);
+  xc_tsrv_stall_new(srv, 2);
+  xc__engine_opts eo;
+  xc__engine_opts_default(&eo);
+  eo.ca_file = ca;
+  eo.connect_timeout_ms = 300;
+  xc__engine *e;
+  assert_int_equal(xc__engine_new(&eo, &e), XC_OK);
+  char u[128];
+  snprintf(u, sizeof u, "https://localhost:%d/echo", xc_tsrv_port(srv));
+  uint64_t t0 = xc_mono_ns();
+  result *r = run(e, "POST", u, "x=1", 5000, NULL);
+  uint64_t ms = (xc_mono_ns() - t0) / 1000000;
+  assert_int_equal(r->st, XC_ETIMEDOUT);
+  assert_true(ms >= 290 && ms < 2000);
+  res_free(r);
+  r = run(e, "GET", u, NULL, 5000, NULL);
+  assert_int_equal(r->st, XC_ETIMEDOUT);
+  res_free(r);
+  r = run(e, "POST", u, "x=1", 5000, NULL); /* the server answers again */
+  assert_int_equal(r->st, XC_OK);
+  res_free(r);
+  xc__engine_free(e);
+  xc_tsrv_stop(srv);
+}
+
 static void test_tls_verification(void **s) {
   (void)s;
   const char *ca, *cert, *key;
@@ -416,6 +453,7 @@ int main(void) {
       cmocka_unit_test(test_basic_plain),  cmocka_unit_test(test_basic_tls),
       cmocka_unit_test(test_status_rules), cmocka_unit_test(test_refused),
       cmocka_unit_test(test_tls_verification), cmocka_unit_test(test_cancel_at_shutdown),
+      cmocka_unit_test(test_frozen_tls_handshake),
       cmocka_unit_test(test_breaker),      cmocka_unit_test(test_concurrent),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

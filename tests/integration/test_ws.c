@@ -289,6 +289,34 @@ static void stall(bool tls) {
 static void test_stall_plain(void **s) { (void)s; stall(false); }
 static void test_stall_tls(void **s) { (void)s; stall(true); }
 
+/* ---- frozen handshake: the connect timeout fires and the client moves on -------------------- */
+
+static void frozen_handshake(bool tls) {
+  env *x = env_new(tls, NULL); /* engine connect timeout: 2 s */
+  probe *p = probe_new();
+  xc__ws_opts o;
+  fast_opts(&o, x, p);
+  xc_tsrv_stall_new(x->v->srv, 1);
+  xc__ws *ws;
+  uint64_t t0 = xc_mono_ns();
+  assert_int_equal(xc__ws_new(x->e, &o, &ws), XC_OK);
+  WAIT_FOR(p_get(p, &p->opens) == 1, 6000);
+  assert_int_equal(p_get(p, &p->opens), 1);
+  double s = (double)(xc_mono_ns() - t0) / 1e9;
+  printf("  frozen %s handshake abandoned, open after %.2f s\n", tls ? "TLS" : "WS", s);
+  assert_true(s >= 1.0 && s < 4.5);
+  pthread_mutex_lock(&p->mu);
+  assert_int_equal(p->ev[1].ev.state, XC__WS_RECONNECTING);
+  assert_int_equal(p->ev[1].ev.reason, XC__WSR_CONNECT_FAILED);
+  pthread_mutex_unlock(&p->mu);
+  close_and_wait(ws, p);
+  env_free(x);
+  probe_free(p);
+}
+
+static void test_frozen_handshake_plain(void **s) { (void)s; frozen_handshake(false); }
+static void test_frozen_handshake_tls(void **s) { (void)s; frozen_handshake(true); }
+
 /* ---- backoff bounds while refused ---------------------------------------------------------- */
 
 static void test_backoff_bounds(void **s) {
@@ -677,6 +705,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_messages_plain),    cmocka_unit_test(test_messages_tls),
       cmocka_unit_test(test_stall_plain),       cmocka_unit_test(test_stall_tls),
+      cmocka_unit_test(test_frozen_handshake_plain), cmocka_unit_test(test_frozen_handshake_tls),
       cmocka_unit_test(test_backoff_bounds),    cmocka_unit_test(test_disconnects_plain),
       cmocka_unit_test(test_disconnects_tls),   cmocka_unit_test(test_disconnects_auth),
       cmocka_unit_test(test_auth_refused),      cmocka_unit_test(test_refcount_unsubscribe),

@@ -388,33 +388,44 @@ static xc_status grow(scan *s) {
 }
 
 /* At '[': [[px,qty(,extra...)],...] appended to the scratch array. */
+/* Whitespace test on the hot path: every JSON whitespace byte is <= 0x20, and any other byte
+ * <= 0x20 is invalid outside strings, so one compare decides whether ws() must look. */
+#define WS(s_)                                                                                     \
+  do {                                                                                             \
+    if (__builtin_expect((s_)->p < (s_)->end && (unsigned char)*(s_)->p <= ' ', 0)) ws(s_);       \
+  } while (0)
+
 static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
   if (s->p >= s->end || *s->p != '[') return XC_ETYPE;
   if (depth + 2 > MAX_DEPTH) return XC_EPARSE;
   s->p++;
-  *off = s->nlv;
+  uint32_t nlv = s->nlv, first = nlv;
+  *off = nlv;
   *cnt = 0;
-  ws(s);
+  WS(s);
   if (s->p < s->end && *s->p == ']') {
     s->p++;
     return XC_OK;
   }
   xc_status st;
   for (;;) {
-    ws(s);
+    WS(s);
     if (s->p >= s->end) return XC_EPARSE;
     if (*s->p != '[') return XC_ETYPE;
     s->p++;
-    if (s->nlv == s->d->cap && (st = grow(s)) != XC_OK) return st;
-    xc_depth_lvl *l = &s->d->lv[s->nlv];
-    ws(s);
+    if (nlv == s->d->cap) {
+      s->nlv = nlv;
+      if ((st = grow(s)) != XC_OK) return st;
+    }
+    xc_depth_lvl *l = &s->d->lv[nlv];
+    WS(s);
     if ((st = lvl_num(s, &l->px_m, &l->px_frac)) != XC_OK) return st;
-    ws(s);
+    WS(s);
     if (s->p >= s->end || *s->p != ',') return XC_EPARSE;
     s->p++;
-    ws(s);
+    WS(s);
     if ((st = lvl_num(s, &l->qty_m, &l->qty_frac)) != XC_OK) return st;
-    ws(s);
+    WS(s);
     /* tolerate (and validate) extra elements after [price, qty] */
     while (s->p < s->end && *s->p == ',') {
       s->p++;
@@ -424,9 +435,8 @@ static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
     }
     if (s->p >= s->end || *s->p != ']') return XC_EPARSE;
     s->p++;
-    s->nlv++;
-    (*cnt)++;
-    ws(s);
+    nlv++;
+    WS(s);
     if (s->p >= s->end) return XC_EPARSE;
     if (*s->p == ',') {
       s->p++;
@@ -434,6 +444,8 @@ static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
     }
     if (*s->p == ']') {
       s->p++;
+      s->nlv = nlv;
+      *cnt = nlv - first;
       return XC_OK;
     }
     return XC_EPARSE;

@@ -48,6 +48,7 @@ struct xc__ws {
   wsstate *st;
   xc__ws_opts o;
   char *url, *host, *path, *app_ping;
+  char logname[96]; /* scheme://host:port, no path (listen keys live in paths) */
   int port;
   bool tls;
   xc__ws_venue venue;
@@ -107,7 +108,7 @@ static void emit(xc__ws *ws, xc__ws_state s, xc__ws_reason r, int code, const ch
   ws->state = s;
   atomic_store(&ws->a_state, (int)s);
   xc__ws_event ev = {s, r, code, detail ? detail : "", xc_backoff_attempt(&ws->bo), retry_in, final};
-  XC_DEBUG("ws", "%s: %s (%s%s%s)", ws->url, xc__ws_state_name(s), xc__ws_reason_name(r),
+  XC_DEBUG("ws", "%s: %s (%s%s%s)", ws->logname, xc__ws_state_name(s), xc__ws_reason_name(r),
            detail && *detail ? ": " : "", detail ? detail : "");
   if (ws->o.on_state) ws->o.on_state(ws, &ev, ws->o.user);
 }
@@ -172,7 +173,7 @@ static xc_status link_queue(wlink *l, const char *data, size_t len) {
 static void sub_result(const char *topic, bool ok, void *user) {
   wlink *l = user;
   xc__ws *ws = l->ws;
-  if (!ok) XC_WARN("ws", "%s: subscription to %s refused", ws ? ws->url : "?", topic);
+  if (!ok) XC_WARN("ws", "%s: subscription to %s refused", ws ? ws->logname : "?", topic);
   if (ws && l == ws->active && ws->o.on_sub) ws->o.on_sub(ws, topic, ok, ws->o.user);
 }
 
@@ -203,7 +204,7 @@ static void flush_subs(wlink *l) {
     }
     xc_buf_reset(&b);
     if (ws->venue.build_sub(ws->venue.vctx, sub, topics, n, id, &b) != XC_OK) {
-      XC_ERROR("ws", "%s: cannot build a subscription message", ws->url);
+      XC_ERROR("ws", "%s: cannot build a subscription message", ws->logname);
       break;
     }
     if (link_queue(l, b.data, b.len) == XC_OK) atomic_fetch_add(&ws->n_submsgs, 1);
@@ -276,7 +277,7 @@ static wlink *link_start(xc__ws *ws, bool rotating) {
   hints.ai_socktype = SOCK_STREAM;
   int rc = uv_getaddrinfo(xc__engine_uv_loop(ws->e), &l->gai, gai_cb, ws->host, port, &hints);
   if (rc != 0) {
-    XC_WARN("ws", "%s: cannot resolve: %s", ws->url, uv_strerror(rc));
+    XC_WARN("ws", "%s: cannot resolve: %s", ws->logname, uv_strerror(rc));
     l->ws = NULL;
     if (!rotating) l->subs = NULL;
     link_free(l);
@@ -385,7 +386,7 @@ static void ws_link_down(xc__ws *ws, wlink *l, xc__ws_reason r, const char *deta
   if (l == ws->rot) {
     ws->rot = NULL;
     ws->rot_retry_at = now_ms(ws) + 1000;
-    XC_INFO("ws", "%s: rotation connection failed (%s); the current one stays", ws->url, xc__ws_reason_name(r));
+    XC_INFO("ws", "%s: rotation connection failed (%s); the current one stays", ws->logname, xc__ws_reason_name(r));
     return;
   }
   if (l != ws->active) return;
@@ -431,8 +432,11 @@ static void deliver(wlink *l, const char *msg, size_t len, bool binary) {
         else link_down(l, true, XC__WSR_AUTH_FAILED, "login refused");
         return;
       }
-      if (xc__subs_on_reply(l->subs, id, ok, sub_result, l) && l->ws) flush_subs(l);
-      return;
+      if (xc__subs_on_reply(l->subs, id, ok, sub_result, l)) {
+        if (l->ws) flush_subs(l);
+        return;
+      }
+      /* not one of our requests (e.g. a WS-API response): it is data */
     }
   }
   if (l != ws->active) return; /* rotation connection: data flows from the old one until the switch */
@@ -696,7 +700,7 @@ static void tick_cb(xc__timer *t, void *arg) {
       (ws->rot_requested ||
        (ws->o.max_lifetime_ms && now - a->opened_at + ws->o.rotate_margin_ms >= ws->o.max_lifetime_ms))) {
     ws->rot_requested = false;
-    XC_INFO("ws", "%s: planned rotation", ws->url);
+    XC_INFO("ws", "%s: planned rotation", ws->logname);
     ws->rot = link_start(ws, true);
   }
 }
@@ -728,7 +732,13 @@ static bool ws_start(xc__ws *ws) {
 
 /* ---- commands --------------------------------------------------------------------------------- */
 
-enum { C_START, C_SEND, C_SUB, C_UNSUB, C_KICK, C_ROTATE, C_CLOSE };
+enum { C_START, C_SEND, C_SUB, C_UNSUB, C_KICK, C_ROTATE, C_CLOSE, C_URL };
+
+static bool parse_url(xc__ws *ws, const char *url);
+
+static void set_logname(xc__ws *ws) {
+  snprintf(ws->logname, sizeof ws->logname, "%s://%.60s:%d", ws->tls ? "wss" : "ws", ws->host, ws->port);
+}
 typedef struct wcmd {
   xc__ws *ws;
   int kind;
@@ -772,7 +782,7 @@ static void ws_cmd(xc__engine *e, void *arg, bool cancelled) {
     bool edge = false;
     xc_status st = c->kind == C_SUB ? xc__subs_add(ws->subs, c->data, &edge)
                                     : xc__subs_remove(ws->subs, c->data, &edge);
-    if (st != XC_OK) XC_WARN("ws", "%s: %s %s: %s", ws->url, c->kind == C_SUB ? "subscribe" : "unsubscribe",
+    if (st != XC_OK) XC_WARN("ws", "%s: %s %s: %s", ws->logname, c->kind == C_SUB ? "subscribe" : "unsubscribe",
                              c->data, xc_status_str(st));
     if (ws->rot) {
       bool e2;
@@ -794,6 +804,28 @@ static void ws_cmd(xc__engine *e, void *arg, bool cancelled) {
   case C_CLOSE:
     finalize(ws, XC__WSR_USER, "closed by the user");
     break;
+  case C_URL: {
+    xc__ws tmp;
+    memset(&tmp, 0, sizeof tmp);
+    char *u = strdup(c->data);
+    if (u && parse_url(&tmp, c->data)) {
+      free(ws->url);
+      free(ws->host);
+      free(ws->path);
+      ws->url = u;
+      ws->o.url = u;
+      ws->host = tmp.host;
+      ws->path = tmp.path;
+      ws->port = tmp.port;
+      ws->tls = tmp.tls;
+      set_logname(ws);
+    } else {
+      free(u);
+      free(tmp.host);
+      free(tmp.path);
+    }
+    break;
+  }
   }
   free(c);
 }
@@ -862,6 +894,7 @@ xc_status xc__ws_new(xc__engine *e, const xc__ws_opts *o, xc__ws **out) {
   if (!ws->url) goto fail;
   st = XC_EINVAL;
   if (!parse_url(ws, o->url)) goto fail;
+  set_logname(ws);
   st = XC_ENOMEM;
   if (o->app_ping_text && !(ws->app_ping = strdup(o->app_ping_text))) goto fail;
   if (!ws->o.max_message) ws->o.max_message = (size_t)8 << 20;
@@ -913,6 +946,17 @@ xc_status xc__ws_unsubscribe(xc__ws *ws, const char *topic) {
 xc_status xc__ws_kick(xc__ws *ws) { return post(ws, C_KICK, NULL, 0); }
 xc_status xc__ws_rotate(xc__ws *ws) { return post(ws, C_ROTATE, NULL, 0); }
 xc_status xc__ws_close(xc__ws *ws) { return post(ws, C_CLOSE, NULL, 0); }
+
+xc_status xc__ws_set_url(xc__ws *ws, const char *url) {
+  if (!ws || !url) return XC_EINVAL;
+  xc__ws tmp;
+  memset(&tmp, 0, sizeof tmp);
+  bool ok = parse_url(&tmp, url);
+  free(tmp.host);
+  free(tmp.path);
+  if (!ok) return XC_EINVAL;
+  return post(ws, C_URL, url, strlen(url));
+}
 
 void xc__ws_stats_get(xc__ws *ws, xc__ws_stats *s) {
   s->connects = atomic_load(&ws->n_connects);

@@ -82,8 +82,10 @@ typedef struct xc__ws_venue {
                          xc_buf *out);
   /* Builds a login message (private connections), or NULL for public ones. */
   xc_status (*build_auth)(void *vctx, uint64_t req_id, xc_buf *out);
-  /* Looks at an incoming message: returns 1 when it is a reply to one of our requests (fills
-   * *req_id and *ok), 2 when it is venue chatter to swallow (pong), 0 for data. */
+  /* Looks at an incoming message: returns 1 when it is a reply carrying a request id (fills
+   * *req_id and *ok), 2 when it is venue chatter to swallow (pong), 0 for data. A reply whose id
+   * is not a pending login or (un)subscribe of this connection is delivered as data (WS-API
+   * responses, late replies from before a reconnect). */
   int (*classify)(void *vctx, const char *msg, size_t len, uint64_t *req_id, bool *ok);
   void *vctx;
 } xc__ws_venue;
@@ -128,6 +130,9 @@ xc_status xc__ws_unsubscribe(xc__ws *ws, const char *topic);
 xc_status xc__ws_kick(xc__ws *ws);
 /* Starts a planned rotation now (as if max_lifetime were near). Thread-safe. */
 xc_status xc__ws_rotate(xc__ws *ws);
+/* Replaces the URL used from the next connection attempt on (e.g. a new listen key); the
+ * current connection is kept. XC_EINVAL for an unparsable URL. Thread-safe. */
+xc_status xc__ws_set_url(xc__ws *ws, const char *url);
 /* Closes for good; the final CLOSED event follows on the engine thread. Thread-safe. */
 xc_status xc__ws_close(xc__ws *ws);
 

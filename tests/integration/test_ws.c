@@ -672,6 +672,44 @@ static void test_shutdown_finalizes(void **s) {
   free(x);
 }
 
+/* set_url: the next connection goes to the new URL (listen-key rotation); replies with ids that
+ * are not ours are data. */
+static void test_set_url(void **s) {
+  (void)s;
+  env *x = env_new(false, NULL);
+  xc_tv_server *v2 = xc_tv_start(false, NULL);
+  probe *p = probe_new();
+  xc__ws_opts o;
+  fast_opts(&o, x, p);
+  o.venue = &xc_tv_venue;
+  xc__ws *ws;
+  assert_int_equal(xc__ws_new(x->e, &o, &ws), XC_OK);
+  xc__ws_subscribe(ws, "t1");
+  WAIT_FOR(p_get(p, &p->subs_ok) == 1, 3000);
+  xc_tsrv_conn *c = xc_tsrv_last_ws(x->v->srv);
+  assert_non_null(c);
+  const char *foreign = "{\"id\":424242,\"ok\":true,\"result\":{}}";
+  xc_tsrv_send_text(c, foreign, strlen(foreign));
+  WAIT_FOR(p_msgs(p) == 1, 2000);
+  assert_int_equal(p_msgs(p), 1);
+  char u2[128];
+  snprintf(u2, sizeof u2, "ws://localhost:%d/ws/newListenKey", xc_tsrv_port(v2->srv));
+  assert_int_equal(xc__ws_set_url(ws, "nonsense://x"), XC_EINVAL);
+  assert_int_equal(xc__ws_set_url(ws, u2), XC_OK);
+  usleep(50000);
+  assert_int_equal(xc_tv_conn_count(v2), 0); /* the live connection is kept */
+  assert_int_equal(xc__ws_kick(ws), XC_OK);
+  xc_tv_conn r = {0};
+  WAIT_FOR(xc_tv_conn_get(v2, 0, &r) && r.ntopics == 1, 3000);
+  assert_int_equal(r.ntopics, 1);
+  assert_string_equal(r.topics[0], "t1");
+  assert_int_equal(xc_tv_conn_count(x->v), 1);
+  close_and_wait(ws, p);
+  env_free(x);
+  xc_tv_stop(v2);
+  probe_free(p);
+}
+
 static void test_bad_args(void **s) {
   (void)s;
   xc__engine *e;
@@ -711,7 +749,8 @@ int main(void) {
       cmocka_unit_test(test_auth_refused),      cmocka_unit_test(test_refcount_unsubscribe),
       cmocka_unit_test(test_app_ping),          cmocka_unit_test(test_rotation_plain),
       cmocka_unit_test(test_rotation_tls),      cmocka_unit_test(test_breaker_connects),
-      cmocka_unit_test(test_shutdown_finalizes), cmocka_unit_test(test_bad_args),
+      cmocka_unit_test(test_shutdown_finalizes), cmocka_unit_test(test_set_url),
+      cmocka_unit_test(test_bad_args),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1086,6 +1086,53 @@ static void h_fee_rate(rctx *c) {
   end_ok(c);
 }
 
+/* asset/coin/query-info: the coins of the listed markets, one chain each (ccxt loadMarkets calls
+ * it for currencies when credentials are set). */
+static void h_coin_info(rctx *c) {
+  const char *want = q(c, "coin");
+  char seen[64][12];
+  int ns = 0;
+  begin_ok(c);
+  xc_jw *w = &c->w;
+  xc_jw_obj_begin(w);
+  xc_jw_key(w, "rows");
+  xc_jw_arr_begin(w);
+  for (int i = 0; i < c->st->nmkts; i++) {
+    const xc__sim_instr *in = xc__sim_mkt_instr(c->st->mk[i].m);
+    const char *cs[2] = {in->base, in->quote};
+    for (int k = 0; k < 2; k++) {
+      bool dup = false;
+      for (int x = 0; x < ns; x++) dup |= !strcmp(seen[x], cs[k]);
+      if (dup || ns == 64 || (want && strcmp(want, cs[k]))) continue;
+      snprintf(seen[ns++], 12, "%s", cs[k]);
+      xc_jw_obj_begin(w);
+      xc_jw_kv_str(w, "name", cs[k]);
+      xc_jw_kv_str(w, "coin", cs[k]);
+      xc_jw_kv_str(w, "remainAmount", "1000000");
+      xc_jw_key(w, "chains");
+      xc_jw_arr_begin(w);
+      xc_jw_obj_begin(w);
+      xc_jw_kv_str(w, "chainType", cs[k]);
+      xc_jw_kv_str(w, "confirmation", "1");
+      xc_jw_kv_str(w, "withdrawFee", "0");
+      xc_jw_kv_str(w, "depositMin", "0");
+      xc_jw_kv_str(w, "withdrawMin", "0");
+      xc_jw_kv_str(w, "chain", cs[k]);
+      xc_jw_kv_str(w, "chainDeposit", "0");
+      xc_jw_kv_str(w, "chainWithdraw", "0");
+      xc_jw_kv_str(w, "minAccuracy", "8");
+      xc_jw_kv_str(w, "withdrawPercentageFee", "0");
+      xc_jw_kv_str(w, "contractAddress", "");
+      xc_jw_obj_end(w);
+      xc_jw_arr_end(w);
+      xc_jw_obj_end(w);
+    }
+  }
+  xc_jw_arr_end(w);
+  xc_jw_obj_end(w);
+  end_ok(c);
+}
+
 /* ---- routing -------------------------------------------------------------------------------- */
 
 static const route routes[] = {
@@ -1106,6 +1153,7 @@ static const route routes[] = {
     {"GET", "/v5/account/info", h_account_info, true, 50, 50},
     {"GET", "/v5/account/fee-rate", h_fee_rate, true, 5, 5},
     {"GET", "/v5/user/query-api", h_query_api, true, 10, 10},
+    {"GET", "/v5/asset/coin/query-info", h_coin_info, true, 5, 5},
 };
 
 static void fallback(const xc__sim_req *req, xc__sim_resp *resp, void *user) {

@@ -9,10 +9,14 @@ which=${2:-all}
 here=$(cd "$(dirname "$0")" && pwd)
 
 if ! command -v node >/dev/null 2>&1; then echo "node not installed (scripts/deps.sh installs it)"; exit 1; fi
-if [[ ! -f $here/node_modules/ccxt/package.json ]] || \
-   [[ $(node -p "require('$here/node_modules/ccxt/package.json').version") != $(node -p "require('$here/package-lock.json').packages['node_modules/ccxt'].version") ]]; then
-  (cd "$here" && timeout 300 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
-fi
+# one installer at a time (ctest runs the conformance scripts in parallel)
+(
+  flock -w 300 9
+  if [[ ! -f $here/node_modules/ccxt/package.json ]] || \
+     [[ $(node -p "require('$here/node_modules/ccxt/package.json').version") != $(node -p "require('$here/package-lock.json').packages['node_modules/ccxt'].version") ]]; then
+    (cd "$here" && timeout 300 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  fi
+) 9>"${TMPDIR:-/tmp}/xconn-conformance-npm.lock"
 
 tmp=$(mktemp -d)
 pid=

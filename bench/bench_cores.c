@@ -56,6 +56,24 @@ static void bench_rl_bybit(void) {
                   (double)(xc_bench_allocs() - a0) / N);
   printf("  granted %llu of %d\n", (unsigned long long)ok, N);
   xc_rl_free(rl);
+
+  /* WAIT-mode flood over four endpoints: the shared IP log fills with reservations */
+  xc_rl_new(NULL, &rl);
+  xc_rl_add_bybit_defaults(rl, "linear");
+  int eps[4] = {xc_rl_find_endpoint(rl, "linear:GET /v5/order/realtime"),
+                xc_rl_find_endpoint(rl, "linear:GET /v5/position/list"),
+                xc_rl_find_endpoint(rl, "linear:GET /v5/account/wallet-balance"),
+                xc_rl_find_endpoint(rl, "linear:GET /v5/execution/list")};
+  ok = 0;
+  t0 = xc_bench_now_ns();
+  for (int i = 0; i < N / 4; i++) {
+    xc_rl_req w = {.endpoint = eps[i % 4]};
+    ok += xc_rl_acquire_req(rl, now + i / 2, &w, XC_RL_WAIT, &wait) == XC_OK;
+  }
+  t1 = xc_bench_now_ns();
+  xc_bench_report("rl_acquire bybit WAIT flood (2000 req/s offered)", N / 4, t1 - t0, -1);
+  printf("  reserved %llu of %d\n", (unsigned long long)ok, N / 4);
+  xc_rl_free(rl);
 }
 
 static void bench_breaker(void) {

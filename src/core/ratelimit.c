@@ -175,33 +175,37 @@ static uint32_t sliding_count(const xc_rl *rl, const limit *l, int64_t t) {
   return l->cnt - ub(l, t - sliding_len(rl, l));
 }
 
-/* Would c more grants at t keep every window (x - len, x] that contains t within the limit? The
- * count only rises at grant times, so x = t and the grants in (t, t + len) are the windows to check. */
-static bool sliding_fits(const xc_rl *rl, const limit *l, int64_t t, uint32_t c) {
-  int64_t len = sliding_len(rl, l);
-  if (count_in(l, t - len, t) + c > l->limit) return false;
-  for (uint32_t k = ub(l, t); k < l->cnt; k++) {
-    int64_t g = ring_at(l, k);
-    if (g >= t + len) break;
-    if (count_in(l, g - len, g) + c > l->limit) return false;
-  }
-  return true;
-}
-
-/* Earliest time >= t where c grants fit. Feasibility only changes at a grant time g or at g + len,
- * so those are the candidates after t. INT64_MAX when the log has no room. */
+/* Earliest time >= t where c more grants keep every window (x - len, x] that contains them within
+ * the limit. A grant at t lies in the windows ending in [t, t + len); counts only rise at grant
+ * times, so x = t and the grants in (t, t + len) are the windows to check. A window's count does
+ * not depend on t, so each grant's window is checked at most once per call; when one fails, every
+ * time up to its end is infeasible too (it contains them all) and t jumps past it. t only grows, so
+ * every pointer below only moves forward: one call costs O(log n + entries visited).
+ * INT64_MAX when the log has no room. */
 static int64_t sliding_earliest(const xc_rl *rl, const limit *l, int64_t t, uint32_t c) {
   if (l->cnt + c > l->cap) return INT64_MAX;
   int64_t len = sliding_len(rl, l);
+  uint32_t a = ub(l, t - len), b = ub(l, t); /* the window ending at t is entries [a, b) */
+  uint32_t k = b;                              /* next grant whose window is unchecked */
+  uint32_t j = a;                              /* left edge of the window ending at grant k */
   for (uint32_t guard = 0; guard <= 2 * l->cnt + 2; guard++) {
-    if (sliding_fits(rl, l, t, c)) return t;
-    int64_t next = INT64_MAX;
-    uint32_t a = ub(l, t);
-    if (a < l->cnt) next = ring_at(l, a);
-    uint32_t b = ub(l, t - len);
-    if (b < l->cnt && ring_at(l, b) + len < next) next = ring_at(l, b) + len;
-    if (next == INT64_MAX) return INT64_MAX;
-    t = next;
+    while (a < l->cnt && ring_at(l, a) <= t - len) a++;
+    while (b < l->cnt && ring_at(l, b) <= t) b++;
+    if ((b - a) + c > l->limit) {
+      /* the oldest grants in it must leave first */
+      t = ring_at(l, a + ((b - a) + c - l->limit) - 1) + len;
+      continue;
+    }
+    if (k < b) k = b; /* grants at or before t: their windows are covered by the check above */
+    int64_t xfail = INT64_MIN;
+    for (; k < l->cnt; k++) {
+      int64_t g = ring_at(l, k);
+      if (g >= t + len) break;
+      while (j < k && ring_at(l, j) <= g - len) j++;
+      if ((k + 1 - j) + c > l->limit) xfail = g;
+    }
+    if (xfail == INT64_MIN) return t;
+    t = xfail + 1;
   }
   return INT64_MAX;
 }
@@ -311,6 +315,14 @@ xc_status xc_rl_acquire_req(xc_rl *rl, int64_t now, const xc_rl_req *req, xc_rl_
   for (size_t i = 0; i < rl->n; i++) {
     if (cost_of(&rl->lim[i], (int)i, req) > rl->lim[i].limit) return XC_EINVAL;
     if (rl->lim[i].window == XC_RL_SLIDING) ring_prune(rl, &rl->lim[i], now);
+  }
+  /* a full log refuses at once (its oldest entry has to leave first) */
+  for (size_t i = 0; i < rl->n; i++) {
+    limit *l = &rl->lim[i];
+    uint64_t c = cost_of(l, (int)i, req);
+    if (l->window != XC_RL_SLIDING || !c || l->cnt + c <= l->cap) continue;
+    if (wait_ms) *wait_ms = max64(1, ring_at(l, (uint32_t)(l->cnt + c - l->cap) - 1) + sliding_len(rl, l) - now);
+    return XC_EWOULDLIMIT;
   }
 
   /* earliest t >= now at which every limit has room (a fixed point: raise t until all agree) */

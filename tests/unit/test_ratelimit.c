@@ -451,6 +451,31 @@ static void test_edge_double_charge(void **state) {
   xc_rl_free(rl);
 }
 
+/* A sliding log is bounded: WAIT reservations stop when it is full, and the refusal says when its
+ * oldest entry leaves. */
+static void test_sliding_log_full(void **state) {
+  (void)state;
+  xc_rl *rl = mk(0);
+  assert_int_equal(xc_rl_add(rl, XC_RL_IP_REQUESTS, XC_RL_SLIDING, 1000, 2, NULL, NULL), XC_OK); /* log: 66 */
+  int64_t wait;
+  int ok = 0;
+  for (int i = 0; i < 100; i++) {
+    xc_status st = xc_rl_acquire(rl, T0, 0, 0, XC_RL_WAIT, &wait);
+    if (st == XC_OK) {
+      assert_int_equal(wait, (ok / 2) * 1000); /* two per second, reserved in order */
+      ok++;
+    } else {
+      assert_int_equal(st, XC_EWOULDLIMIT);
+      assert_int_equal(wait, 1000);
+    }
+  }
+  assert_int_equal(ok, 66);
+  /* once the first second has passed, its two entries are pruned and two more fit */
+  assert_int_equal(xc_rl_acquire(rl, T0 + 1000, 0, 0, XC_RL_WAIT, &wait), XC_OK);
+  assert_int_equal(wait, 33000 - 1000);
+  xc_rl_free(rl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_config),
@@ -463,6 +488,7 @@ int main(void) {
       cmocka_unit_test(test_binance_429_418),
       cmocka_unit_test(test_bybit_headers_and_bans),
       cmocka_unit_test(test_edge_double_charge),
+      cmocka_unit_test(test_sliding_log_full),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,9 @@
  * snapshot of 5000 levels per side. Writer: a Binance order request body. Each loop is bounded
  * in count and time; figures are printed, never asserted.
  */
+#define JSMN_STATIC /* jsmn's own tokenizer, measured on the same message for calibration */
+#include <jsmn.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +41,7 @@ static size_t make_depth(char *buf, size_t cap, int levels, bool snapshot) {
 
 typedef struct {
   int levels;
-  xc_dec sum;
+  bool pair; /* read levels with xc_json_dec_pair instead of first/next + xc_json_dec */
 } walk_out;
 
 /* Reads the message the way a book adapter would: header fields, then every level. */
@@ -56,9 +59,13 @@ static xc_status read_depth(xc_json *j, const char *bkey, const char *akey, walk
     xc_status st = xc_json_get_arr(j, 0, keys[s], &arr);
     if (st) return st;
     for (int l = xc_json_first(j, arr); l >= 0; l = xc_json_next(j, l)) {
-      int p = xc_json_first(j, l), q = xc_json_next(j, p);
       xc_dec px, qty;
-      if ((st = xc_json_dec(j, p, &px)) || (st = xc_json_dec(j, q, &qty))) return st;
+      if (w->pair) {
+        if ((st = xc_json_dec_pair(j, l, &px, &qty))) return st;
+      } else {
+        int p = xc_json_first(j, l), q = xc_json_next(j, p);
+        if ((st = xc_json_dec(j, p, &px)) || (st = xc_json_dec(j, q, &qty))) return st;
+      }
       w->levels++;
       XC_BENCH_KEEP(px);
       XC_BENCH_KEEP(qty);
@@ -70,11 +77,11 @@ static xc_status read_depth(xc_json *j, const char *bkey, const char *akey, walk
 /* Runs rounds of `per_round` messages until max_iter or the time budget; reports the mean over
  * all rounds and the best round (the machine is shared: the best round shows the code's cost
  * without interference). */
-static void bench_reader(const char *name, const char *msg, size_t len, bool walk, uint64_t max_iter,
+static void bench_reader(const char *name, const char *msg, size_t len, int walk, uint64_t max_iter,
                          const char *bkey, const char *akey) {
   xc_json j;
   xc_json_init(&j);
-  walk_out w = {0};
+  walk_out w = {0, walk == 2};
   /* warm-up: grows the token array once */
   if (xc_json_parse(&j, msg, len) || (walk && read_depth(&j, bkey, akey, &w))) {
     printf("%s: FAILED: %s\n", name, xc_json_errmsg(&j));
@@ -103,53 +110,72 @@ static void bench_reader(const char *name, const char *msg, size_t len, bool wal
   xc_json_free(&j);
 }
 
+static void write_order(xc_buf *b, xc_dec qty, xc_dec px, uint64_t n) {
+  xc_buf_reset(b);
+  xc_jw w;
+  xc_jw_init(&w, b);
+  xc_jw_obj_begin(&w);
+  xc_jw_kv_str(&w, "symbol", "BTCUSDT");
+  xc_jw_kv_str(&w, "side", "BUY");
+  xc_jw_kv_str(&w, "type", "LIMIT");
+  xc_jw_kv_str(&w, "timeInForce", "GTC");
+  xc_jw_kv_dec_str(&w, "quantity", qty);
+  xc_jw_kv_dec_str(&w, "price", px);
+  xc_jw_kv_str(&w, "newClientOrderId", "xc-1732416000123-000042");
+  xc_jw_kv_u64(&w, "timestamp", 1732416000123u + n);
+  xc_jw_kv_i64(&w, "recvWindow", 5000);
+  xc_jw_obj_end(&w);
+  if (xc_jw_finish(&w)) abort();
+}
+
 static void bench_writer(void) {
   xc_buf b;
   xc_buf_init(&b);
   xc_dec qty, px;
-  bool dec_ok = xc_dec_from_cstr("0.00100000", &qty) == XC_OK && xc_dec_from_cstr("97000.01", &px) == XC_OK;
-  uint64_t a0 = 0, t0 = 0, n = 0, el = 0, max_iter = 2000000;
-  size_t len = 0;
-  for (int warm = 1; warm >= 0; warm--) {
-    if (!warm) {
-      a0 = xc_bench_allocs();
-      t0 = xc_bench_now_ns();
-    }
-    for (n = 0; n < (warm ? 10 : max_iter); n++) {
-      xc_buf_reset(&b);
-      xc_jw w;
-      xc_jw_init(&w, &b);
-      xc_jw_obj_begin(&w);
-      xc_jw_kv_str(&w, "symbol", "BTCUSDT");
-      xc_jw_kv_str(&w, "side", "BUY");
-      xc_jw_kv_str(&w, "type", "LIMIT");
-      xc_jw_kv_str(&w, "timeInForce", "GTC");
-      if (dec_ok) {
-        xc_jw_kv_dec_str(&w, "quantity", qty);
-        xc_jw_kv_dec_str(&w, "price", px);
-      } else {
-        xc_jw_kv_str(&w, "quantity", "0.001");
-        xc_jw_kv_str(&w, "price", "97000.01");
-      }
-      xc_jw_kv_str(&w, "newClientOrderId", "xc-1732416000123-000042");
-      xc_jw_kv_u64(&w, "timestamp", 1732416000123u + n);
-      xc_jw_kv_i64(&w, "recvWindow", 5000);
-      xc_jw_obj_end(&w);
-      if (xc_jw_finish(&w)) abort();
-      len = b.len;
+  if (xc_dec_from_cstr("0.00100000", &qty) || xc_dec_from_cstr("97000.01", &px)) abort();
+  write_order(&b, qty, px, 0); /* warm-up: the buffer grows once */
+  uint64_t a0 = xc_bench_allocs(), t0 = xc_bench_now_ns(), n = 0, best = UINT64_MAX;
+  const uint64_t per_round = 200;
+  while (n < 3000000 && xc_bench_now_ns() - t0 < MAX_NS) {
+    uint64_t r0 = xc_bench_now_ns();
+    for (uint64_t i = 0; i < per_round; i++) {
+      write_order(&b, qty, px, n + i);
       XC_BENCH_KEEP(b.data);
-      if ((n & 255) == 255 && xc_bench_now_ns() - t0 > MAX_NS && !warm) {
-        n++;
-        break;
-      }
     }
+    uint64_t dt = xc_bench_now_ns() - r0;
+    if (dt < best) best = dt;
+    n += per_round;
   }
-  el = xc_bench_now_ns() - t0;
+  uint64_t el = xc_bench_now_ns() - t0;
   xc_bench_report("writer: Binance order body", n, el, (double)(xc_bench_allocs() - a0) / (double)n);
-  printf("%-44s %10.0f MB/s %9zu bytes/msg%s\n", "", (double)len * (double)n * 1e3 / (double)el, len,
-         dec_ok ? "" : " (decimal module absent: literal strings)");
+  double bns = (double)best / (double)per_round;
+  printf("%-44s %10.1f ns/op %14.0f ops/s (best round) %6.0f MB/s %6zu B/msg\n", "  best", bns,
+         1e9 / bns, (double)b.len * 1e3 / bns, b.len);
   printf("  %s\n", b.data);
   xc_buf_free(&b);
+}
+
+/* jsmn_parse (strict, parent links) on the same message, tokens only: a reference measured in
+ * the same conditions (the machine is shared, so absolute figures move from run to run). */
+static void bench_jsmn(const char *msg, size_t len) {
+  jsmntok_t tok[256];
+  uint64_t t0 = xc_bench_now_ns(), n = 0, best = UINT64_MAX;
+  const uint64_t per_round = 200;
+  while (n < 3000000 && xc_bench_now_ns() - t0 < MAX_NS) {
+    uint64_t r0 = xc_bench_now_ns();
+    for (uint64_t i = 0; i < per_round; i++) {
+      jsmn_parser p;
+      jsmn_init(&p);
+      if (jsmn_parse(&p, msg, len, tok, 256) < 0) abort();
+      XC_BENCH_KEEP(tok[0].end);
+    }
+    uint64_t dt = xc_bench_now_ns() - r0;
+    if (dt < best) best = dt;
+    n += per_round;
+  }
+  xc_bench_report("reference: jsmn_parse only (not validating)", n, xc_bench_now_ns() - t0, -1);
+  double bns = (double)best / (double)per_round;
+  printf("%-44s %10.1f ns/op %14.0f ops/s (best round)\n", "  best", bns, 1e9 / bns);
 }
 
 int main(int argc, char **argv) {
@@ -158,13 +184,16 @@ int main(int argc, char **argv) {
   static char msg[4096];
   size_t len = make_depth(msg, sizeof msg, 20, false);
   printf("depthUpdate message: %zu bytes, 20+20 levels\n", len);
-  if (strcmp(only, "walk")) bench_reader("reader: depthUpdate parse only", msg, len, false, 3000000, "b", "a");
-  bench_reader("reader: depthUpdate parse+walk+80 xc_dec", msg, len, true, 3000000, "b", "a");
-  if (!strcmp(only, "depth") || !strcmp(only, "walk")) return 0;
+  if (strcmp(only, "walk")) bench_reader("reader: depthUpdate parse only", msg, len, 0, 3000000, "b", "a");
+  bench_reader("reader: depthUpdate parse+walk+80 xc_dec", msg, len, 1, 3000000, "b", "a");
+  bench_reader("reader: same, levels via xc_json_dec_pair", msg, len, 2, 3000000, "b", "a");
+  if (!strcmp(only, "walk")) return 0;
+  bench_jsmn(msg, len);
+  if (!strcmp(only, "depth")) return 0;
   size_t cap = 5000 * 2 * 40 + 256;
   char *snap = malloc(cap);
   size_t sl = make_depth(snap, cap, 5000, true);
-  bench_reader("reader: REST snapshot 5000/side parse+dec", snap, sl, true, 2000, "bids", "asks");
+  bench_reader("reader: REST snapshot 5000/side parse+dec", snap, sl, 1, 2000, "bids", "asks");
   free(snap);
   bench_writer();
   return 0;

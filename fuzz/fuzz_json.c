@@ -145,6 +145,7 @@ static void walk(xc_json *j, const char *data, size_t size) {
       xc_dec ref;
       CHECK(xc_dec_parse(s, n, &ref) == XC_OK && xc_dec_eq(d, ref));
       CHECK(xc_dec_places(d) == xc_dec_places(ref));
+      CHECK(d.coef == ref.coef && d.exp == ref.exp); /* same scale as xc_dec_parse */
       dec_roundtrip(d);
     } else {
       CHECK(st == XC_ETYPE || st == XC_EPARSE || st == XC_ERANGE);

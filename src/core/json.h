@@ -101,7 +101,10 @@ xc_status xc_json_str_copy(const xc_json *j, int idx, char *buf, size_t cap, siz
  * strings; "" is XC_EPARSE). XC_ETYPE for other types. The common shape (up to 8 digits on each
  * side of the point) is decoded inline, the rest by xc__json_dec_slow. */
 static inline xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out);
-xc_status xc__json_dec_slow(const xc_json *j, int idx, xc_dec *out);
+xc_status xc__json_dec_slow(const xc_json *j, int idx, xc_dec *out) __attribute__((cold));
+/* The first two elements of array idx as decimals: a book level ["price","qty"] (extra elements
+ * are ignored). XC_ETYPE if idx is not an array of at least two elements, else as xc_json_dec. */
+static inline xc_status xc_json_dec_pair(const xc_json *j, int idx, xc_dec *a, xc_dec *b);
 /* 64-bit integers from a JSON number or a string of digits ("-"? digits). XC_ERANGE on overflow
  * (or a negative value for u64), XC_ETYPE for a number with a fraction or exponent or another
  * type, XC_EPARSE for a string that is not an integer. */
@@ -179,7 +182,8 @@ static inline bool xc__json_swar8(const char *p, unsigned k, uint64_t *out) {
   return true;
 }
 
-static inline xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out) {
+static inline __attribute__((always_inline)) xc_status xc_json_dec(const xc_json *j, int idx,
+                                                                  xc_dec *out) {
   /* "-"? int ("." frac)? with 1..8 digits in each part and 16 readable bytes (so both 8-byte loads
    * stay inside the input); anything else, and every error, goes to the slow path. */
   static const uint64_t p10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
@@ -217,10 +221,20 @@ static inline xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out) {
   return XC_OK;
 }
 #else
-static inline xc_status xc_json_dec(const xc_json *j, int idx, xc_dec *out) {
+static inline __attribute__((always_inline)) xc_status xc_json_dec(const xc_json *j, int idx,
+                                                                  xc_dec *out) {
   return xc__json_dec_slow(j, idx, out);
 }
 #endif
+
+static inline xc_status xc_json_dec_pair(const xc_json *j, int idx, xc_dec *a, xc_dec *b) {
+  if (idx < 0 || idx >= j->ntok) return XC_ENOTFOUND;
+  const jsmntok_t *t = &j->tok[idx];
+  if (t->type != JSMN_ARRAY || t->size < 2) return XC_ETYPE;
+  xc_status st = xc_json_dec(j, idx + 1, a);
+  if (st) return st;
+  return xc_json_dec(j, xc__json_skip(j, idx + 1), b);
+}
 
 /* Internal: length (1-4) of the valid UTF-8 sequence at s[0..n), or 0 if invalid (overlong,
  * surrogate, > U+10FFFF, truncated). s[0] must be >= 0x80. Shared by reader and writer. */

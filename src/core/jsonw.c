@@ -83,45 +83,61 @@ void xc_jw_arr_end(xc_jw *w) { close_(w, ']', false); }
 
 static const char hexd[] = "0123456789abcdef";
 
-/* Appends s[0..n) quoted and escaped; on invalid UTF-8 or a buffer error, rolls the buffer back
- * to its length before the call. */
-static void put_string(xc_jw *w, const char *str, size_t n) {
+/* Appends s[0..n) quoted and escaped (plus `suffix` if not 0, e.g. the ':' after a key); on
+ * invalid UTF-8 or a buffer error, leaves the buffer as it was. Reserves the worst case once
+ * (6 bytes per input byte) and writes in place. */
+static void put_string(xc_jw *w, const char *str, size_t n, char suffix) {
   if (w->err) return;
   xc_buf *b = w->out;
-  size_t mark = b->len;
   const unsigned char *s = (const unsigned char *)str;
-  xc_status st = xc_buf_putc(b, '"');
+  if (n > (SIZE_MAX - 4) / 6) {
+    fail(w, XC_ERANGE);
+    return;
+  }
+  xc_status st = xc_buf_reserve(b, n * 6 + 3);
+  if (st) { /* a bounded buffer may still fit the string as escaped: retry at exact size */
+    size_t need = 2 + (suffix != 0);
+    for (size_t i = 0; i < n; i++)
+      need += s[i] == '"' || s[i] == '\\' ? 2 : s[i] < 0x20 ? 6 : 1;
+    if ((st = xc_buf_reserve(b, need))) {
+      fail(w, st);
+      return;
+    }
+  }
+  char *o = b->data + b->len;
+  *o++ = '"';
   size_t i = 0;
-  while (!st && i < n) {
-    size_t run = i;
-    while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] < 0x80) i++;
-    if (i > run && (st = xc_buf_append(b, s + run, i - run))) break;
-    if (i >= n) break;
+  while (i < n) {
     unsigned char c = s[i];
-    if (c >= 0x80) {
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      *o++ = (char)c;
+      i++;
+    } else if (c >= 0x80) {
       int k = xc__utf8_seq(s + i, n - i);
       if (!k) {
-        st = XC_EINVAL;
-        break;
+        b->data[b->len] = 0; /* nothing committed */
+        fail(w, XC_EINVAL);
+        return;
       }
-      st = xc_buf_append(b, s + i, (size_t)k);
+      memcpy(o, s + i, (size_t)k);
+      o += k;
       i += (size_t)k;
     } else if (c == '"' || c == '\\') {
-      char e[2] = {'\\', (char)c};
-      st = xc_buf_append(b, e, 2);
+      *o++ = '\\';
+      *o++ = (char)c;
       i++;
     } else { /* control character */
-      char e[6] = {'\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15]};
-      st = xc_buf_append(b, e, 6);
+      memcpy(o, "\\u00", 4);
+      o[4] = hexd[c >> 4];
+      o[5] = hexd[c & 15];
+      o += 6;
       i++;
     }
   }
-  if (!st) st = xc_buf_putc(b, '"');
-  if (st) {
-    b->len = mark;
-    if (b->data) b->data[mark] = 0;
-    fail(w, st);
-  }
+  *o++ = '"';
+  if (suffix) *o++ = suffix;
+  *o = 0;
+  b->len = (size_t)(o - b->data);
 }
 
 void xc_jw_keyn(xc_jw *w, const char *key, size_t n) {
@@ -132,8 +148,7 @@ void xc_jw_keyn(xc_jw *w, const char *key, size_t n) {
   }
   size_t mark = w->out->len;
   if (!(w->first[w->depth] & 1)) put(w, ",", 1);
-  put_string(w, key ? key : "", n);
-  put(w, ":", 1);
+  put_string(w, key ? key : "", n, ':');
   if (w->err) { /* leave no half-written member */
     w->out->len = mark;
     if (w->out->data) w->out->data[mark] = 0;
@@ -159,7 +174,7 @@ void xc_jw_strn(xc_jw *w, const char *s, size_t n) {
   if (w->err) return;
   size_t mark = w->out->len;
   if (!begin_value(w)) return;
-  put_string(w, s ? s : "", n);
+  put_string(w, s ? s : "", n, 0);
   if (w->err) {
     w->out->len = mark;
     if (w->out->data) w->out->data[mark] = 0;

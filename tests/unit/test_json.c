@@ -341,6 +341,24 @@ static void test_decimals(void **state) {
   assert_int_equal(xc_json_dec(&j, xc_json_at(&j, 0, 13), &d), XC_EPARSE);
   assert_int_equal(xc_json_dec(&j, 0, &d), XC_ETYPE);
   assert_int_equal(xc_json_dec(&j, -1, &d), XC_ENOTFOUND);
+  /* levels as pairs */
+  xc_dec e;
+  assert_int_equal(parse_s(&j, "[[\"97000.01000000\",\"0.12300000\"],[\"1\"],[\"2\",true],"
+                                "[[1],\"3\"],\"x\",[\"4.5\",\"6\",\"extra\"]]"),
+                   XC_OK);
+  assert_int_equal(xc_json_dec_pair(&j, xc_json_at(&j, 0, 0), &d, &e), XC_OK);
+  assert_int_equal(xc_dec_from_cstr("97000.01", &want), XC_OK);
+  assert_true(xc_dec_eq(d, want));
+  assert_int_equal(xc_dec_from_cstr("0.123", &want), XC_OK);
+  assert_true(xc_dec_eq(e, want));
+  assert_int_equal(xc_json_dec_pair(&j, xc_json_at(&j, 0, 1), &d, &e), XC_ETYPE);
+  assert_int_equal(xc_json_dec_pair(&j, xc_json_at(&j, 0, 2), &d, &e), XC_ETYPE);
+  assert_int_equal(xc_json_dec_pair(&j, xc_json_at(&j, 0, 3), &d, &e), XC_ETYPE);
+  assert_int_equal(xc_json_dec_pair(&j, xc_json_at(&j, 0, 4), &d, &e), XC_ETYPE);
+  assert_int_equal(xc_json_dec_pair(&j, xc_json_at(&j, 0, 5), &d, &e), XC_OK);
+  assert_int_equal(xc_dec_from_cstr("6", &want), XC_OK);
+  assert_true(xc_dec_eq(e, want));
+  assert_int_equal(xc_json_dec_pair(&j, -1, &d, &e), XC_ENOTFOUND);
 #undef DEC_IS
   /* the fast path and the general parser agree on value and scale */
   uint64_t rs = 42;
@@ -368,6 +386,8 @@ static void test_decimals(void **state) {
     assert_int_equal(xc_dec_parse(num, o, &want), XC_OK);
     assert_true(xc_dec_eq(d, want));
     assert_int_equal(xc_dec_places(d), xc_dec_places(want));
+    /* same representation (scale kept: "0.00100000" is 100000e-8) */
+    assert_true(d.coef == want.coef && d.exp == want.exp);
     char b1[XC_DEC_STR_MAX], b2[XC_DEC_STR_MAX];
     xc_dec_to_str_fixed(d, 12, XC_ROUND_EXACT, b1, sizeof b1);
     xc_dec_to_str_fixed(want, 12, XC_ROUND_EXACT, b2, sizeof b2);

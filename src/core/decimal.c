@@ -476,6 +476,32 @@ __attribute__((noinline)) static xc_status parse_short_exp(const unsigned char *
   return finish(v, neg, (int64_t)(eneg ? -e : e) - nfrac, out);
 }
 
+/* Appends a run of exactly n digits at p to a 128-bit accumulator, 8 at a time. */
+static u128 scan128(const unsigned char *p, size_t n, u128 acc) {
+#ifdef XC_DEC_SWAR
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    acc = acc * 100000000u + swar8(w);
+    p += 8;
+    n -= 8;
+  }
+#endif
+  uint64_t t = 0;
+  for (size_t i = 0; i < n; i++) t = t * 10 + (uint64_t)(p[i] - '0');
+  return acc * P10_64[n] + t;
+}
+
+/* A plain [sign] digits [. digits] with 20..38 digits in all, already validated by the scan. */
+__attribute__((noinline)) static xc_status parse_medium(const unsigned char *d0, size_t nint, size_t nfrac,
+                                                        bool neg, xc_dec *out) {
+  u128 c = scan128(d0, nint, 0);
+  if (nfrac) c = scan128(d0 + nint + 1, nfrac, c);
+  out->coef = signed_of(c, neg);
+  out->exp = -(int32_t)nfrac;
+  return XC_OK;
+}
+
 xc_status xc_dec_parse(const char *s, size_t len, xc_dec *out) {
   if (UNLIKELY(!out || (!s && len))) return XC_EINVAL;
   if (UNLIKELY(len == 0)) return XC_EPARSE;
@@ -501,6 +527,8 @@ xc_status xc_dec_parse(const char *s, size_t len, xc_dec *out) {
     }
     if ((*q | 0x20) == 'e' && end - q <= 6) return parse_short_exp(q + 1, end, v, *p == '-', (int)nfrac, out);
   }
+  if (q == end && nint + nfrac - 1 < XC_DEC_DIGITS) /* 20..38 digits (size_t: 0 wraps), plain form */
+    return parse_medium(d0, nint, nfrac, *p == '-', out);
   return parse_slow(p, end, out);
 }
 

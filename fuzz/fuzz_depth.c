@@ -30,8 +30,12 @@ static xc_json js;
 static int inited;
 
 static void check_levels(const xc_depth_msg *m) {
-  for (uint32_t i = 0; i < m->nbids; i++) CHECK(m->bids[i].px_frac >= 0 && m->bids[i].px_frac <= 40);
-  for (uint32_t i = 0; i < m->nasks; i++) CHECK(m->asks[i].qty_frac >= 0 && m->asks[i].qty_frac <= 40);
+  for (uint32_t i = 0; i < m->nbids; i++)
+    CHECK(m->bids[i].px_frac >= 0 && m->bids[i].px_frac <= XC_DEPTH_MAX_FRAC && m->bids[i].qty_frac >= 0 &&
+          m->bids[i].qty_frac <= XC_DEPTH_MAX_FRAC);
+  for (uint32_t i = 0; i < m->nasks; i++)
+    CHECK(m->asks[i].px_frac >= 0 && m->asks[i].px_frac <= XC_DEPTH_MAX_FRAC && m->asks[i].qty_frac >= 0 &&
+          m->asks[i].qty_frac <= XC_DEPTH_MAX_FRAC);
 }
 
 static bool plain_dec_str(xc_json *j, int idx) {

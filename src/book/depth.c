@@ -59,6 +59,21 @@ static xc_status str(scan *s, const char **out, size_t *n) {
   const char *p = s->p + 1, *end = s->end;
   const char *start = p;
   for (;;) {
+    /* skip plain bytes 8 at a time: stop at '"', '\\', a control byte or a non-ASCII byte
+     * (the first flagged byte is exact: borrows only flag bytes after a real hit) */
+    while (end - p >= 8) {
+      uint64_t c8;
+      memcpy(&c8, p, 8);
+      const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+      uint64_t q = c8 ^ (ones * '"'), b = c8 ^ (ones * '\\');
+      uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((c8 - ones * 0x20) & ~c8) | c8;
+      hit &= high;
+      if (hit) {
+        p += __builtin_ctzll(hit) >> 3;
+        break;
+      }
+      p += 8;
+    }
     if (p >= end) return XC_EPARSE;
     unsigned char c = (unsigned char)*p;
     if (c == '"') break;
@@ -251,12 +266,13 @@ xc_status xc_depth_parse_num(const char *p, size_t n, xc_depth_num *out) {
   }
   if (p != end) return XC_EPARSE;
   out->m = v;
+  if (frac > XC_DEPTH_MAX_FRAC) return XC_ERANGE; /* e.g. 0.000...01 with 40+ zeros */
   out->frac = v ? frac : 0;
   return XC_OK;
 }
 
 /* One decimal inside a level: a string "123.45" or a bare number 123.45 (no sign/exponent). */
-static xc_status lvl_num_slow(scan *s, uint64_t *m, int16_t *frac) {
+static __attribute__((noinline)) xc_status lvl_num_slow(scan *s, uint64_t *m, int16_t *frac) {
   const char *p = s->p, *end = s->end;
   bool quoted = false;
   if (p < end && *p == '"') {
@@ -308,6 +324,7 @@ static xc_status lvl_num_slow(scan *s, uint64_t *m, int16_t *frac) {
     return XC_EPARSE;
   }
   *m = v;
+  if (f > XC_DEPTH_MAX_FRAC) return XC_ERANGE; /* e.g. 0.000...01 with 40+ zeros */
   *frac = (int16_t)(v ? f : 0);
   s->p = p;
   return XC_OK;
@@ -336,7 +353,7 @@ static inline uint64_t swar8(uint64_t v) {
 /* One decimal inside a level. Fast path: up to 7 integer digits and up to 8 fractional digits,
  * converted 8 bytes at a time with trailing fractional zeros dropped by a shift; anything else
  * (or near the end of the buffer) takes the byte-by-byte path, which accepts the same grammar. */
-static inline xc_status lvl_num(scan *s, uint64_t *m, int16_t *frac) {
+static inline __attribute__((always_inline)) xc_status lvl_num(scan *s, uint64_t *m, int16_t *frac) {
   const char *p = s->p;
   if (s->end - p < 24) return lvl_num_slow(s, m, frac);
   bool quoted = *p == '"';

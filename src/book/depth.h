@@ -10,7 +10,8 @@
  * The input must be one complete JSON value (RFC 8259 syntax is checked everywhere, also in
  * values that are skipped; nesting depth <= 32). Keys are compared raw (escapes not decoded) and
  * the first occurrence of a key wins. Prices and quantities must be JSON strings (or numbers)
- * holding plain decimals "123.4500" (no sign, no exponent, at most 19 significant digits); they
+ * holding plain decimals "123.4500" (no sign, no exponent, at most 19 significant digits and
+ * XC_DEPTH_MAX_FRAC fractional digits); they
  * are decoded exactly into (mantissa, fractional digits) with trailing fractional zeros dropped.
  * A decoder is not thread-safe; one per thread (it owns a reusable level array).
  */
@@ -67,6 +68,8 @@ typedef struct xc_depth_dec {
 } xc_depth_dec;
 
 #define XC_DEPTH_ABSENT INT64_MIN
+/* Most fractional digits (after dropping trailing zeros) a level number may have. */
+#define XC_DEPTH_MAX_FRAC 38
 
 void xc_depth_dec_init(xc_depth_dec *d);
 void xc_depth_dec_free(xc_depth_dec *d);

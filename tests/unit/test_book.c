@@ -157,6 +157,14 @@ static void test_parse_num(void **state) {
   assert_int_equal(xc_depth_parse_num("99999999999999999999", 20, &n), XC_ERANGE);
   assert_int_equal(xc_depth_parse_num("1.0000000000000000001", 21, &n), XC_ERANGE);
   assert_int_equal(xc_depth_parse_num("1.00000000000000000000000", 25, &n), XC_OK);
+  /* regression (fuzz): many leading fractional zeros must not overflow the digit count */
+  char tiny[200] = "0.";
+  memset(tiny + 2, '0', 150);
+  tiny[152] = '1';
+  assert_int_equal(xc_depth_parse_num(tiny, 153, &n), XC_ERANGE);
+  tiny[39] = '1';
+  assert_int_equal(xc_depth_parse_num(tiny, 40, &n), XC_OK);
+  assert_true(n.m == 1 && n.frac == 38);
   assert_int_equal(xc_depth_parse_num("-1", 2, &n), XC_EPARSE);
   assert_int_equal(xc_depth_parse_num("1e5", 3, &n), XC_EPARSE);
   assert_int_equal(xc_depth_parse_num("1.", 2, &n), XC_EPARSE);
@@ -724,6 +732,78 @@ static void test_concurrent_readers(void **state) {
   xc_book_free(b);
 }
 
+
+/* Driver paths: pre-decoded messages, failed snapshot fetches, the Bybit REST snapshot, bad
+ * snapshot bodies, a bounded action queue, empty-book readers. */
+static void test_driver_paths(void **state) {
+  (void)state;
+  xc_book *b = mk(XC_BOOK_BINANCE_SPOT);
+  /* readers on an empty book */
+  xc_book_bbo q;
+  xc_book_bbo_get(b, &q);
+  assert_false(q.has_bid);
+  assert_false(q.has_ask);
+  assert_int_equal(q.state, XC_BOOK_SYNCING);
+  xc_book_top t;
+  xc_book_top_copy(b, 5, &t);
+  assert_int_equal(t.nbids, 0);
+  assert_false(xc_book_bbo_ticks(b, NULL, NULL, NULL));
+  /* decode outside, apply inside (the adapter routes combined streams this way) */
+  xc_depth_dec d;
+  xc_depth_dec_init(&d);
+  xc_depth_msg m;
+  const char *diff = bn_diff(11, 12, "10:1", "11:1");
+  assert_int_equal(xc_depth_decode_binance_ws(&d, diff, strlen(diff), &m), XC_OK);
+  xc_book_outcome oc;
+  assert_int_equal(xc_book_apply(b, &m, 1, &oc), XC_OK);
+  assert_int_equal(oc, XC_BOOK_O_BUFFERED);
+  assert_int_equal(drain(b, XC_BOOK_ACT_NEED_SNAPSHOT, NULL), 1);
+  /* the fetch failed: asked again */
+  xc_book_snapshot_failed(b, 2);
+  assert_int_equal(drain(b, XC_BOOK_ACT_NEED_SNAPSHOT, NULL), 1);
+  /* a broken body counts as a failed fetch: asked again, book unchanged */
+  const char *bad = "{\"lastUpdateId\":10,\"bids\":[[\"1\"]]}";
+  assert_int_equal(xc_book_feed_snapshot(b, bad, strlen(bad), 3, &oc), XC_EPARSE);
+  assert_int_equal(drain(b, XC_BOOK_ACT_NEED_SNAPSHOT, NULL), 1);
+  assert_int_equal(xc_book_state_get(b), XC_BOOK_SYNCING);
+  const char *sn = bn_snap(10, "9:1", "12:1");
+  assert_int_equal(xc_depth_decode_binance_rest(&d, sn, strlen(sn), &m), XC_OK);
+  assert_int_equal(xc_book_apply_snapshot(b, &m, 4, &oc), XC_OK);
+  assert_int_equal(oc, XC_BOOK_O_SNAPSHOT);
+  assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
+  /* an unsolicited snapshot for a live book is ignored */
+  assert_int_equal(xc_book_feed_snapshot(b, sn, strlen(sn), 5, &oc), XC_OK);
+  assert_int_equal(oc, XC_BOOK_O_IGNORED);
+  assert_true(xc_book_update_id(b) == 12);
+  /* state events beyond the queue bound: the oldest are dropped, never the snapshot request */
+  for (int i = 0; i < 40; i++) {
+    xc_book_check(b, 1000000 + 10000 * i);                    /* LIVE -> STALE */
+    feed(b, bn_diff(13 + i, 13 + i, "", ""), 1000001 + 10000 * i); /* STALE -> LIVE */
+  }
+  feed(b, bn_diff(100, 100, "", ""), 2000000); /* gap: NEED_SNAPSHOT */
+  assert_int_equal(xc_book_state_get(b), XC_BOOK_RESYNCING);
+  xc_book_stats st;
+  xc_book_stats_get(b, &st);
+  assert_true(st.actions_dropped > 0);
+  assert_int_equal(drain(b, XC_BOOK_ACT_NEED_SNAPSHOT, NULL), 1);
+  xc_depth_dec_free(&d);
+  xc_book_free(b);
+
+  /* Bybit: the REST orderbook body replaces the book (valid with the 1000-level stream) */
+  b = mk(XC_BOOK_BYBIT);
+  const char *rest = "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"s\":\"BTCUSDT\",\"a\":[[\"65557.7\",\"16.606555\"]],"
+                     "\"b\":[[\"65485.47\",\"47.081829\"]],\"ts\":1716863719031,\"u\":230704,\"seq\":1432604333,"
+                     "\"cts\":1716863718905},\"retExtInfo\":{},\"time\":1716863719382}";
+  assert_int_equal(xc_book_feed_snapshot(b, rest, strlen(rest), 1, &oc), XC_OK);
+  assert_int_equal(oc, XC_BOOK_O_SNAPSHOT);
+  assert_int_equal(xc_book_state_get(b), XC_BOOK_LIVE);
+  ASSERT_BEST(b, XC_BOOK_BID, "65485.47", "47.081829");
+  ASSERT_BEST(b, XC_BOOK_ASK, "65557.7", "16.606555");
+  assert_int_equal(feed(b, by("delta", 230705, 1432604334, "65485.47:1", ""), 2), XC_BOOK_O_APPLIED);
+  ASSERT_BEST(b, XC_BOOK_BID, "65485.47", "1");
+  xc_book_free(b);
+}
+
 static void test_names(void **state) {
   (void)state;
   assert_string_equal(xc_book_state_name(XC_BOOK_LIVE), "LIVE");
@@ -747,6 +827,7 @@ int main(void) {
       cmocka_unit_test(test_bybit),
       cmocka_unit_test(test_levels_bounded_and_scale),
       cmocka_unit_test(test_concurrent_readers),
+      cmocka_unit_test(test_driver_paths),
       cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

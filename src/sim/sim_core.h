@@ -93,6 +93,8 @@ struct xc__sim_ws {
   int msg_op;
   uint64_t open_ms;    /* mono */
   uint64_t lifetime_ms;
+  uint64_t idle_ms, last_rx_ms;
+  uint16_t idle_code;
   uint32_t ping_ms, pong_timeout_ms;
   uint64_t next_ping_ms, pong_deadline_ms;
   uint32_t rx_limit;

@@ -176,8 +176,9 @@ typedef struct xc__sim_ws xc__sim_ws;
 
 typedef struct xc__sim_ws_handlers {
   /* The upgrade request for a route matched. Return 0 to accept, or an HTTP status (400, 404,
-   * ...) to refuse the upgrade; resp (may be written) is then sent as the HTTP answer. On accept
-   * the session exists and may already be sent to (e.g. a welcome message). */
+   * ...) to refuse the upgrade; resp (may be written) is then sent as the HTTP answer and on_close
+   * is NOT called (free anything allocated before refusing). On accept the session exists and
+   * may already be sent to (e.g. a welcome message). */
   int (*on_open)(xc__sim_ws *ws, const xc__sim_req *req, xc__sim_resp *resp, void *user);
   /* A complete text message (fragments reassembled), NUL-terminated for convenience. Binary
    * messages are refused with close code 1003. Messages beyond 1 MiB close the session (1009). */
@@ -226,6 +227,10 @@ void xc__sim_ws_set_ping(xc__sim_ws *ws, uint32_t interval_ms, uint32_t timeout_
 /* Closes the session (code 1000, reason "lifetime") when it is ms old (0 = never). Use
  * opts.ws_lifetime_ms for Binance's 24 h limit. */
 void xc__sim_ws_set_lifetime(xc__sim_ws *ws, uint64_t ms);
+/* Idle timeout: when no frame of any kind (text, ping, pong, ...) has arrived for ms
+ * (0 = never, the default), close with close_code, or drop the TCP connection when close_code
+ * is 0. (Bybit: clients must send an application ping; the server closes idle connections.) */
+void xc__sim_ws_set_idle_timeout(xc__sim_ws *ws, uint64_t ms, uint16_t close_code);
 /* Incoming message limit: more than max_per_s text messages within one second closes the
  * session with close_code (0 = no limit, the default). Binance: 5/s on market streams. */
 void xc__sim_ws_set_rx_limit(xc__sim_ws *ws, uint32_t max_per_s, uint16_t close_code);

@@ -424,7 +424,7 @@ static void ws_upgrade(sim_conn *c, xc__sim_req *req, const sim_route *r) {
   }
   char acc[29];
   xc__sim_ws_accept(key, kl, acc);
-  xc_buf_reset(&c->pend);
+  size_t hs_start = c->pend.len; /* a pipelined earlier response may still be queued */
   xc_buf_printf(&c->pend,
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 "Sec-WebSocket-Accept: %s\r\n\r\n",
@@ -444,7 +444,8 @@ static void ws_upgrade(sim_conn *c, xc__sim_req *req, const sim_route *r) {
     sim->nws--;
     xc__sim_topic_drop_ws(c);
     c->on_close_done = true;
-    xc_buf_reset(&c->pend);
+    c->pend.len = hs_start;
+    if (c->pend.data) c->pend.data[hs_start] = 0;
     if (sim->resp.status == 200) sim->resp.status = rc;
     if (!sim->resp.body.len) xc__sim_resp_json(&sim->resp, rc, "{\"code\":-1,\"msg\":\"refused\"}");
     sim->resp.status = rc;
@@ -534,6 +535,7 @@ static void ws_process(sim_conn *c) {
       break;
     }
     size_t frame_end = c->in_off + (size_t)n;
+    c->last_rx_ms = uv_now(&c->sim->loop);
     if (f.opcode == 8) { /* close: echo the code and close */
       if (!c->ws_closing) {
         uint16_t code = f.len >= 2 ? (uint16_t)((f.payload[0] << 8) | f.payload[1]) : 1000;
@@ -708,6 +710,12 @@ void xc__sim_ws_set_ping(xc__sim_ws *ws, uint32_t interval_ms, uint32_t timeout_
 
 void xc__sim_ws_set_lifetime(xc__sim_ws *ws, uint64_t ms) { ws->lifetime_ms = ms; }
 
+void xc__sim_ws_set_idle_timeout(xc__sim_ws *ws, uint64_t ms, uint16_t close_code) {
+  ws->idle_ms = ms;
+  ws->idle_code = close_code;
+  ws->last_rx_ms = uv_now(&ws->sim->loop);
+}
+
 void xc__sim_ws_set_rx_limit(xc__sim_ws *ws, uint32_t max_per_s, uint16_t close_code) {
   ws->rx_limit = max_per_s;
   ws->rx_close_code = close_code;
@@ -751,6 +759,9 @@ void xc__sim_net_housekeeping(xc_sim *sim) {
     } else if (c->is_ws && !c->ws_closing) {
       if (c->lifetime_ms && now - c->open_ms >= c->lifetime_ms) {
         xc__sim_ws_close(c, 1000, "connection lifetime reached");
+      } else if (c->idle_ms && !c->stalled && now - c->last_rx_ms >= c->idle_ms) {
+        if (c->idle_code) xc__sim_ws_close(c, c->idle_code, "idle timeout");
+        else xc__sim_ws_drop(c);
       } else if (c->pong_deadline_ms && now >= c->pong_deadline_ms) {
         XC_INFO("sim", "connection %llu: no pong, dropping", (unsigned long long)c->id);
         xc__sim_ws_drop(c);

@@ -239,6 +239,7 @@ static void t_text(xc__sim_ws *ws, const char *d, size_t n, void *user) {
     sscanf(d + 5, "%u %u", &i, &t);
     xc__sim_ws_set_ping(ws, i, t);
   } else if (!strncmp(d, "life ", 5)) xc__sim_ws_set_lifetime(ws, strtoull(d + 5, NULL, 10));
+  else if (!strncmp(d, "idle ", 5)) xc__sim_ws_set_idle_timeout(ws, strtoull(d + 5, NULL, 10), 4001);
   else if (!strncmp(d, "rx ", 3)) xc__sim_ws_set_rx_limit(ws, (uint32_t)atoi(d + 3), 1008);
   else if (!strncmp(d, "close ", 6)) xc__sim_ws_close(ws, (uint16_t)atoi(d + 6), "bye");
   else if (!strncmp(d, "flood ", 6)) {
@@ -497,6 +498,19 @@ static void test_ws_pings_lifetime_limits(void **state) {
   op = ws_recv(c, msg, sizeof msg, &n, 2000);
   assert_int_equal(op, 8);
   assert_int_equal(((uint8_t)msg[0] << 8) | (uint8_t)msg[1], 1000);
+  ws_close_fd(c);
+  /* idle timeout: frames keep it open, silence closes it with the given code */
+  assert_int_equal(ws_connect(c, f->wsport, "/__test/ws"), 101);
+  ws_text(c, msg, sizeof msg, 2000);
+  ws_send(c, 1, "idle 250", 8);
+  for (int i = 0; i < 4; i++) {
+    usleep(150000);
+    ws_send(c, 9, "k", 1);
+    assert_int_equal(ws_recv(c, msg, sizeof msg, &n, 1000), 10);
+  }
+  op = ws_recv(c, msg, sizeof msg, &n, 2000);
+  assert_int_equal(op, 8);
+  assert_int_equal(((uint8_t)msg[0] << 8) | (uint8_t)msg[1], 4001);
   ws_close_fd(c);
   /* incoming rate limit: 5 per second */
   assert_int_equal(ws_connect(c, f->wsport, "/__test/ws"), 101);

@@ -166,6 +166,18 @@ int xc__bn_order_new(xc__bn_state *st, const xc__bn_params *p, xc__sim_acct *acc
   }
   if (xc__bn_check_order(&rules, futures, market, has_price, rq.price, has_qty, rq.qty, ref, e)) return e->code;
 
+  if (futures && rq.type == XC__SIM_LIMIT && rq.tif == XC__SIM_FOK) {
+    /* USD-M rejects a FOK that cannot fill at once (-5021, not recorded) instead of expiring it */
+    xc__sim_side opp = rq.side == XC__SIM_BUY ? XC__SIM_SELL : XC__SIM_BUY;
+    int n = xc__sim_book_levels(m, opp, st->lv, XC__BN_MAX_DEPTH);
+    xc_dec avail = XC_DEC_ZERO;
+    for (int i = 0; i < n && xc_dec_cmp(avail, rq.qty) < 0; i++) {
+      int c = xc_dec_cmp(st->lv[i].price, rq.price);
+      if (rq.side == XC__SIM_BUY ? c > 0 : c < 0) break;
+      xc_dec_add(avail, st->lv[i].qty, &avail);
+    }
+    if (xc_dec_cmp(avail, rq.qty) < 0) return xc__bn_err_set(e, XC__BN_FUT_FOK_REJECTED, NULL);
+  }
   xc__sim_order_res *resp = st->res;
 #define res (*resp)
   memset(&res.order, 0, sizeof res.order);

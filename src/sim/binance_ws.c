@@ -430,13 +430,13 @@ static void list_one(const char *topic, int variant, void *user) {
 }
 
 typedef struct resub_ctx {
-  char names[64][128];
+  char names[1024][160];
   int n;
 } resub_ctx;
 static void collect(const char *topic, int variant, void *user) {
   (void)variant;
   resub_ctx *rc = user;
-  if (rc->n < 64) snprintf(rc->names[rc->n++], sizeof rc->names[0], "%s", topic);
+  if (rc->n < 1024) snprintf(rc->names[rc->n++], sizeof rc->names[0], "%s", topic);
 }
 
 static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
@@ -522,12 +522,14 @@ static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
       } else {
         if (v != ss->combined) {
           ss->combined = v;
-          static resub_ctx rc;
-          rc.n = 0;
-          xc__sim_topic_list(ws, collect, &rc);
-          for (int i = 0; i < rc.n; i++) {
-            xc__sim_topic_unsub(ws, rc.names[i]);
-            xc__sim_topic_sub(ws, rc.names[i], v ? 1 : 0);
+          resub_ctx *rc = calloc(1, sizeof *rc);
+          if (rc) {
+            xc__sim_topic_list(ws, collect, rc);
+            for (int i = 0; i < rc->n; i++) {
+              xc__sim_topic_unsub(ws, rc->names[i]);
+              xc__sim_topic_sub(ws, rc->names[i], v ? 1 : 0);
+            }
+            free(rc);
           }
         }
         xc_buf_puts(out, "{\"result\":null,\"id\":");

@@ -287,6 +287,30 @@ async function futuresUser() {
   all.close(); onlyOrders.close(); legacy.close();
 }
 
+async function partials() {
+  const s = await open(`${B.spot_ws}/stream?streams=btcusdt@depth5@100ms/btcusdt@bookTicker/btcusdt@aggTrade`);
+  const f = await open(`${B.usdm_ws}/public/stream?streams=btcusdt@depth5@100ms/btcusdt@bookTicker`);
+  const fm = await open(`${B.usdm_ws}/market/ws/btcusdt@aggTrade/btcusdt@markPrice@1s`);
+  for (let i = 0; i < 10; i++) { await admin('bg_step', { n: 3 }); await sleep(40); }
+  let m = await s.until((x) => x.stream === 'btcusdt@depth5@100ms');
+  ok(m.data.e === undefined && Number.isInteger(m.data.lastUpdateId) && m.data.bids.length <= 5 && m.data.asks.length <= 5,
+     'spot partial depth: lastUpdateId/bids/asks only');
+  m = await s.until((x) => x.stream === 'btcusdt@bookTicker');
+  ok(m.data.e === undefined && m.data.s === 'BTCUSDT' && typeof m.data.u === 'number' && Number(m.data.b) < Number(m.data.a),
+     'spot bookTicker without e/E');
+  m = await s.until((x) => x.stream === 'btcusdt@aggTrade');
+  ok(m.data.e === 'aggTrade' && m.data.M === true, 'spot aggTrade');
+  m = await f.until((x) => x.stream === 'btcusdt@depth5@100ms');
+  ok(m.data.e === 'depthUpdate' && 'pu' in m.data && m.data.b.length <= 5, 'futures partial depth has the diff shape');
+  m = await f.until((x) => x.stream === 'btcusdt@bookTicker');
+  ok(m.data.e === 'bookTicker' && typeof m.data.T === 'number', 'futures bookTicker with e/E/T');
+  m = await fm.until((x) => x.e === 'aggTrade');
+  ok(m.M === undefined && m.s === 'BTCUSDT', 'futures aggTrade on /market/ws/a/b (no M)');
+  m = await fm.until((x) => x.e === 'markPriceUpdate', 3000);
+  ok(Number(m.p) > 0 && typeof m.r === 'string', 'markPrice@1s');
+  s.close(); f.close(); fm.close();
+}
+
 async function shutdownFault() {
   const a = await open(`${B.spot_ws}/ws/btcusdt@trade`);
   const c = await open(`${B.spot_ws}/stream?streams=btcusdt@trade`);
@@ -304,6 +328,7 @@ try {
   await step('spot diff depth + snapshot == true book', () => bookCheck('spot', B.spot_ws, B.spot_rest, '/api/v3/depth', false, 'spot'));
   await step('usdm diff depth (pu) + snapshot == true book', () => bookCheck('usdm', B.usdm_ws + '/public', B.usdm_rest, '/fapi/v1/depth', true, 'linear'));
   await step('stream control messages and limits', control);
+  await step('partial depth, book tickers, aggTrade, markPrice', partials);
   await step('WebSocket API and spot user data', wsapi);
   await step('futures listenKey user data', futuresUser);
   await step('serverShutdown fault', shutdownFault);

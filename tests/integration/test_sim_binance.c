@@ -318,6 +318,37 @@ static void test_orders(void **st) {
   http(&r, "GET", g_spot, "/api/v3/openOrders", "symbol=BTCUSDT", NULL, true, true);
   assert_string_equal(r.body, "[]");
   drop(&r);
+  /* post-only that would take, FOK that cannot fill, duplicate client id */
+  {
+    char hi[64];
+    mid_price(hi, sizeof hi, 130);
+    snprintf(b, sizeof b, "symbol=BTCUSDT&side=BUY&type=LIMIT_MAKER&quantity=0.01&price=%s", hi);
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
+    if (r.status != 400 || code_of(&r) != -2010 || !strstr(r.body, "immediately match"))
+      fail_msg("LIMIT_MAKER crossing: %s", r.body);
+    drop(&r);
+    snprintf(b, sizeof b, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=FOK&quantity=1&price=%s", px);
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
+    if (r.status != 200 || !strstr(r.body, "\"status\":\"EXPIRED\"")) fail_msg("spot FOK: %s", r.body);
+    drop(&r);
+    snprintf(b, sizeof b, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=%s&newClientOrderId=dup1", px);
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
+    assert_int_equal(r.status, 200);
+    drop(&r);
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
+    expect_err(&r, 400, -2010);
+    /* timeInForce on MARKET, price on MARKET, missing price on LIMIT */
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01&timeInForce=GTC", true, true);
+    expect_err(&r, 400, -1114);
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01&price=1", true, true);
+    expect_err(&r, 400, -1106);
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01", true, true);
+    expect_err(&r, 400, -1102);
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=1e5", true, true);
+    expect_err(&r, 400, -1100);
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=HOLD&type=MARKET&quantity=0.01", true, true);
+    expect_err(&r, 400, -1117);
+  }
   /* market by quote amount */
   http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=100", true, true);
   if (r.status != 200) fail_msg("market: %s", r.body);
@@ -342,6 +373,25 @@ static void test_futures(void **st) {
   assert_int_equal(r.status, 200);
   assert_non_null(strstr(r.body, "\"positionAmt\":\"0.01"));
   drop(&r);
+  {
+    char hi[64], b[256];
+    mid_price(hi, sizeof hi, 130);
+    snprintf(b, sizeof b, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.010&price=%.1f", atof(hi));
+    http(&r, "POST", g_fut, "/fapi/v1/order", NULL, b, true, true);
+    expect_err(&r, 400, -5022);
+    snprintf(b, sizeof b, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=FOK&quantity=900&price=%.1f", atof(hi));
+    http(&r, "POST", g_fut, "/fapi/v1/order", NULL, b, true, true);
+    expect_err(&r, 400, -5021);
+    http(&r, "POST", g_fut, "/fapi/v1/order", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.0001", true, true);
+    if (r.status != 400 || (code_of(&r) != -1111 && code_of(&r) != -4004)) fail_msg("futures tiny qty: %s", r.body);
+    drop(&r);
+    http(&r, "POST", g_fut, "/fapi/v1/leverage", NULL, "symbol=BTCUSDT&leverage=500", true, true);
+    expect_err(&r, 400, -4028);
+    http(&r, "POST", g_fut, "/fapi/v1/leverage", NULL, "symbol=BTCUSDT&leverage=10", true, true);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"leverage\":10"));
+    drop(&r);
+  }
   http(&r, "POST", g_fut, "/fapi/v1/listenKey", NULL, "", true, false);
   assert_int_equal(r.status, 200);
   assert_non_null(strstr(r.body, "\"listenKey\":\""));

@@ -784,6 +784,7 @@ static void ws_cmd(xc__engine *e, void *arg, bool cancelled) {
                                     : xc__subs_remove(ws->subs, c->data, &edge);
     if (st != XC_OK) XC_WARN("ws", "%s: %s %s: %s", ws->logname, c->kind == C_SUB ? "subscribe" : "unsubscribe",
                              c->data, xc_status_str(st));
+    if (st != XC_OK && c->kind == C_SUB && ws->o.on_sub) ws->o.on_sub(ws, c->data, false, ws->o.user);
     if (ws->rot) {
       bool e2;
       if (c->kind == C_SUB) xc__subs_add(ws->rot->subs, c->data, &e2);

@@ -92,7 +92,8 @@ typedef struct xc__ws_venue {
 
 typedef void (*xc__ws_state_fn)(xc__ws *ws, const xc__ws_event *ev, void *user);
 typedef void (*xc__ws_msg_fn)(xc__ws *ws, const char *data, size_t len, bool binary, void *user);
-/* A subscription was confirmed (ok) or refused by the venue (called once per topic and attempt). */
+/* A subscription was confirmed (ok) or refused by the venue (called once per topic and attempt),
+ * or could not be registered at all (ok == false: the connection's topic limit is reached). */
 typedef void (*xc__ws_sub_fn)(xc__ws *ws, const char *topic, bool ok, void *user);
 
 typedef struct xc__ws_opts {

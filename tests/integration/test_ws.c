@@ -522,6 +522,32 @@ static void test_refcount_unsubscribe(void **s) {
   probe_free(p);
 }
 
+/* The venue's topic cap per connection: the extra subscription is refused locally. */
+static void test_topic_cap(void **s) {
+  (void)s;
+  env *x = env_new(false, NULL);
+  probe *p = probe_new();
+  xc__ws_venue vv = xc_tv_venue;
+  vv.max_topics = 2;
+  xc__ws_opts o;
+  fast_opts(&o, x, p);
+  o.venue = &vv;
+  xc__ws *ws;
+  assert_int_equal(xc__ws_new(x->e, &o, &ws), XC_OK);
+  xc__ws_subscribe(ws, "a");
+  xc__ws_subscribe(ws, "b");
+  xc__ws_subscribe(ws, "c");
+  WAIT_FOR(p_get(p, &p->subs_ok) == 2 && p_get(p, &p->subs_refused) == 1, 3000);
+  assert_int_equal(p_get(p, &p->subs_ok), 2);
+  assert_int_equal(p_get(p, &p->subs_refused), 1);
+  xc_tv_conn r;
+  assert_true(xc_tv_conn_get(x->v, 0, &r));
+  assert_int_equal(r.ntopics, 2);
+  close_and_wait(ws, p);
+  env_free(x);
+  probe_free(p);
+}
+
 /* ---- application pings --------------------------------------------------------------------- */
 
 static void test_app_ping(void **s) {
@@ -753,7 +779,7 @@ int main(void) {
       cmocka_unit_test(test_backoff_bounds),    cmocka_unit_test(test_disconnects_plain),
       cmocka_unit_test(test_disconnects_tls),   cmocka_unit_test(test_disconnects_auth),
       cmocka_unit_test(test_auth_refused),      cmocka_unit_test(test_refcount_unsubscribe),
-      cmocka_unit_test(test_app_ping),          cmocka_unit_test(test_rotation_plain),
+      cmocka_unit_test(test_topic_cap),         cmocka_unit_test(test_app_ping),          cmocka_unit_test(test_rotation_plain),
       cmocka_unit_test(test_rotation_tls),      cmocka_unit_test(test_breaker_connects),
       cmocka_unit_test(test_shutdown_finalizes), cmocka_unit_test(test_set_url),
       cmocka_unit_test(test_bad_args),

@@ -69,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   xc_order_fsm_init(&f, XC_DEC_ZERO);
 
   int64_t now = 1700000000000LL;
+  bool raised = false; /* a venue count or a lowered limit may legitimately exceed our budget */
   uint64_t mono = 1000;
   for (int step = 0; step < 2000 && r.n; step++) {
     xc_order_status before = f.status;
@@ -90,6 +91,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       CHECK(wait >= 0);
       if (st == XC_OK && mode == XC_RL_FAIL) CHECK(wait == 0);
       if (st == XC_OK) CHECK(wait <= ro.max_wait_ms);
+      if (st == XC_OK && !raised) {
+        /* our own grants never overfill a fixed window */
+        for (size_t i = 0; i < xc_rl_count(rl); i++) {
+          xc_rl_info in;
+          CHECK(xc_rl_info_get(rl, (int)i, now + wait, &in) == XC_OK);
+          if (in.window == XC_RL_FIXED) CHECK(in.used <= in.limit);
+        }
+      }
       break;
     }
     case 3: { /* a Binance response header: arbitrary bytes */
@@ -97,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       const char *n = bytes(&r, &nl, 40);
       const char *v = bytes(&r, &vl, 24);
       int64_t sent = now - u8(&r);
-      (void)xc_rl_binance_header(rl, n, nl, v, vl, sent, now);
+      raised |= xc_rl_binance_header(rl, n, nl, v, vl, sent, now) == XC_OK;
       break;
     }
     case 4: { /* venue status codes */
@@ -115,6 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         xc_rl_info in;
         CHECK(xc_rl_info_get(rl, ep, now, &in) == XC_OK);
         if (in.kind == XC_RL_ENDPOINT) CHECK(xc_rl_bybit_headers(rl, ep, now, lim, rem, reset) == XC_OK);
+        raised = true;
       }
       xc_rl_bybit_limited(rl, (int)(u8(&r) % 30) - 5, now, reset);
       break;
@@ -185,7 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       xc_rl_kind k;
       int64_t ims;
       if (xc_rl_binance_parse(t, strlen(t), iv, strlen(iv), 1 + u8(&r) % 10, &k, &ims) == XC_OK)
-        (void)xc_rl_add(rl, k, XC_RL_FIXED, ims, 1 + u16(&r), NULL, NULL);
+        raised |= xc_rl_add(rl, k, XC_RL_FIXED, ims, 1 + u16(&r), NULL, NULL) == XC_OK;
       break;
     }
     default: { /* queries */

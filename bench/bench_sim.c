@@ -90,10 +90,11 @@ static void feed(counter *c, int fd) {
   c->have -= off;
 }
 
-static void run(const char *name, xc_sim_ep ep, const char *path, uint32_t tick_ms,
-                uint32_t actions, double seconds) {
+static void run(const char *name, xc_sim_ep ep, const char *path, const char *symbols,
+                uint32_t tick_ms, uint32_t actions, double seconds) {
   xc_sim_opts o;
   xc_sim_opts_default(&o);
+  if (symbols) o.symbols = symbols;
   o.quiet = true;
   o.bg_tick_ms = tick_ms;
   o.bg_actions = actions;
@@ -169,13 +170,16 @@ int main(void) {
   double secs = getenv("XC_BENCH_SECONDS") ? atof(getenv("XC_BENCH_SECONDS")) : 3.0;
   if (secs <= 0 || secs > 60) secs = 3.0;
   engine_only();
-  run("sim admin-stream: msgs to 1 client (tick 1ms x 10)", XC_SIM_EP_ADMIN, "/admin/stream", 1, 10,
-      secs);
-  run("sim admin-stream: msgs to 1 client (tick 1ms x 40)", XC_SIM_EP_ADMIN, "/admin/stream", 1, 40,
-      secs);
-  run("sim binance combined trade+bookTicker+depth", XC_SIM_EP_BINANCE_SPOT_WS,
+  run("sim admin-stream: msgs to 1 client (tick 1ms x 10)", XC_SIM_EP_ADMIN, "/admin/stream",
+      NULL, 1, 10, secs);
+  run("sim admin-stream: msgs to 1 client (tick 1ms x 40)", XC_SIM_EP_ADMIN, "/admin/stream",
+      NULL, 1, 40, secs);
+  run("sim binance combined, 2 symbols (tick 1ms x 40)", XC_SIM_EP_BINANCE_SPOT_WS,
       "/stream?streams=btcusdt@trade/btcusdt@bookTicker/btcusdt@depth@100ms/ethusdt@trade/"
       "ethusdt@bookTicker/ethusdt@depth@100ms",
-      1, 40, secs);
+      NULL, 1, 40, secs);
+  run("sim binance combined, BTCUSDT only (1ms x 200)", XC_SIM_EP_BINANCE_SPOT_WS,
+      "/stream?streams=btcusdt@trade/btcusdt@bookTicker/btcusdt@depth@100ms", "BTCUSDT", 1, 200,
+      secs);
   return 0;
 }

@@ -176,6 +176,8 @@ struct xc__sim_depth_batch {
   int drop_left;
   sim_changed *ch;
   int nch, capch;
+  uint64_t *ht;     /* set of (px, side) keys in ch */
+  size_t htcap;
   xc__sim_level *out[2];
   int capout[2];
   struct xc__sim_depth_batch *next, *prev;

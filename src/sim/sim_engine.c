@@ -301,14 +301,38 @@ xc_dec xc__sim_mark_price(const xc__sim_mkt *m) {
 
 /* ---- depth batchers ----------------------------------------------------------------------- */
 
+/* changed-level set per batcher: an open-addressing table of (px, side) -> present, sized to at
+ * least twice the entries; cleared at each flush */
+static uint64_t ch_key(int64_t px, int s) { return ((uint64_t)px << 1 | (uint64_t)s) + 1; }
+
+static bool ch_insert(xc__sim_depth_batch *b, uint64_t key) {
+  if ((size_t)(b->nch + 1) * 2 > b->htcap) {
+    size_t nc = b->htcap ? b->htcap * 2 : 256;
+    uint64_t *t = calloc(nc, sizeof *t);
+    if (!t) return false;
+    for (int i = 0; i < b->nch; i++) {
+      uint64_t k = ch_key(b->ch[i].px, b->ch[i].side);
+      size_t h = (size_t)(k * 0x9e3779b97f4a7c15ull) & (nc - 1);
+      while (t[h]) h = (h + 1) & (nc - 1);
+      t[h] = k;
+    }
+    free(b->ht);
+    b->ht = t;
+    b->htcap = nc;
+  }
+  size_t h = (size_t)(key * 0x9e3779b97f4a7c15ull) & (b->htcap - 1);
+  while (b->ht[h]) {
+    if (b->ht[h] == key) return false;
+    h = (h + 1) & (b->htcap - 1);
+  }
+  b->ht[h] = key;
+  return true;
+}
+
 static void batch_note(xc__sim_mkt *m, int s, int64_t px) {
   for (xc__sim_depth_batch *b = m->batches; b; b = b->next) {
     if (!b->first_id) b->first_id = m->update_id;
     b->last_id = m->update_id;
-    int i;
-    for (i = b->nch - 1; i >= 0; i--)
-      if (b->ch[i].px == px && b->ch[i].side == s) break;
-    if (i >= 0) continue;
     if (b->nch == b->capch) {
       int nc = b->capch ? b->capch * 2 : 64;
       sim_changed *p = realloc(b->ch, (size_t)nc * sizeof *p);
@@ -316,8 +340,14 @@ static void batch_note(xc__sim_mkt *m, int s, int64_t px) {
       b->ch = p;
       b->capch = nc;
     }
+    if (!ch_insert(b, ch_key(px, s))) continue;
     b->ch[b->nch++] = (sim_changed){.px = px, .side = (uint8_t)s};
   }
+}
+
+static void ch_clear(xc__sim_depth_batch *b) {
+  if (b->ht && b->nch) memset(b->ht, 0, b->htcap * sizeof *b->ht);
+  b->nch = 0;
 }
 
 xc__sim_depth_batch *xc__sim_depth_batch_new(xc__sim_mkt *m, int max_levels) {
@@ -340,13 +370,14 @@ void xc__sim_depth_batch_free(xc__sim_depth_batch *b) {
   else m->batches = b->next;
   if (b->next) b->next->prev = b->prev;
   free(b->ch);
+  free(b->ht);
   free(b->out[0]);
   free(b->out[1]);
   free(b);
 }
 
 void xc__sim_depth_batch_reset(xc__sim_depth_batch *b) {
-  b->nch = 0;
+  ch_clear(b);
   b->first_id = b->last_id = 0;
   b->prev_last = b->mkt->update_id;
 }
@@ -372,7 +403,7 @@ bool xc__sim_depth_batch_flush(xc__sim_depth_batch *b, xc__sim_depth_diff *out) 
   }
   if (b->drop_left > 0) {
     b->drop_left--;
-    b->nch = 0;
+    ch_clear(b);
     out->dropped = true;
     return true;
   }
@@ -406,7 +437,7 @@ bool xc__sim_depth_batch_flush(xc__sim_depth_batch *b, xc__sim_depth_diff *out) 
     L->price = tick_px(m, b->ch[i].px);
     L->qty = li >= 0 ? lot_qty(m, m->side[s].lv[li].lots) : XC_DEC_ZERO;
   }
-  b->nch = 0;
+  ch_clear(b);
   out->nbids = k[0];
   out->nasks = k[1];
   out->bids = b->out[0];

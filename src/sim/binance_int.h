@@ -69,6 +69,7 @@ typedef struct xc__bn_state {
   char deposit_asset[12];
   xc_dec deposit_delta;
   int64_t exec_id;
+  bool dry_run;                  /* order/test: validate only, reply {} */
   const char *cancel_clid;       /* id of the cancel request in progress (spot executionReport c) */
   xc_buf out, out2;              /* scratch for formatting */
   struct xc__bn_bound { struct xc__bn_state *st; const void *route; } bound[96]; /* REST route user ptrs */

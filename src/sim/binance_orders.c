@@ -166,6 +166,12 @@ int xc__bn_order_new(xc__bn_state *st, const xc__bn_params *p, xc__sim_acct *acc
   }
   if (xc__bn_check_order(&rules, futures, market, has_price, rq.price, has_qty, rq.qty, ref, e)) return e->code;
 
+  if (st->dry_run) {
+    /* POST order/test: everything but the matching engine (balances are not checked) */
+    xc_jw_obj_begin(w);
+    xc_jw_obj_end(w);
+    return 0;
+  }
   if (futures && rq.type == XC__SIM_LIMIT && rq.tif == XC__SIM_FOK) {
     /* USD-M rejects a FOK that cannot fill at once (-5021, not recorded) instead of expiring it */
     xc__sim_side opp = rq.side == XC__SIM_BUY ? XC__SIM_SELL : XC__SIM_BUY;

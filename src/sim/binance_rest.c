@@ -477,6 +477,12 @@ static int h_avg_price(bn_ctx *c) {
 /* ---- orders -------------------------------------------------------------------------------- */
 
 static int h_order_new(bn_ctx *c) { return xc__bn_order_new(c->st, &c->p, c->acct, c->fut, &c->w, &c->e); }
+static int h_order_test(bn_ctx *c) {
+  c->st->dry_run = true;
+  int r = xc__bn_order_new(c->st, &c->p, c->acct, c->fut, &c->w, &c->e);
+  c->st->dry_run = false;
+  return r;
+}
 static int h_order_cancel(bn_ctx *c) { return xc__bn_order_cancel(c->st, &c->p, c->acct, c->fut, &c->w, &c->e); }
 static int h_order_get(bn_ctx *c) { return xc__bn_order_query(c->st, &c->p, c->acct, c->fut, &c->w, &c->e); }
 
@@ -935,6 +941,7 @@ static const bn_route k_routes[] = {
   {"GET", "/api/v3/ticker/price", S, NONE, false, 2, w_price, h_price},
   {"GET", "/api/v3/avgPrice", S, NONE, false, 2, NULL, h_avg_price},
   {"POST", "/api/v3/order", S, SIGN, true, 1, NULL, h_order_new},
+  {"POST", "/api/v3/order/test", S, SIGN, false, 1, NULL, h_order_test},
   {"DELETE", "/api/v3/order", S, SIGN, false, 1, NULL, h_order_cancel},
   {"GET", "/api/v3/order", S, SIGN, false, 4, NULL, h_order_get},
   {"GET", "/api/v3/openOrders", S, SIGN, false, 6, w_open, h_open_orders},
@@ -954,6 +961,7 @@ static const bn_route k_routes[] = {
   {"GET", "/fapi/v2/ticker/price", F, NONE, false, 1, w_price, h_price},
   {"GET", "/fapi/v1/premiumIndex", F, NONE, false, 1, w_premium, h_premium},
   {"POST", "/fapi/v1/order", F, SIGN, true, 0, NULL, h_order_new},
+  {"POST", "/fapi/v1/order/test", F, SIGN, false, 1, NULL, h_order_test},
   {"DELETE", "/fapi/v1/order", F, SIGN, false, 1, NULL, h_order_cancel},
   {"GET", "/fapi/v1/order", F, SIGN, false, 1, NULL, h_order_get},
   {"GET", "/fapi/v1/openOrder", F, SIGN, false, 1, NULL, h_open_order},

@@ -349,6 +349,14 @@ static void test_orders(void **st) {
     http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=HOLD&type=MARKET&quantity=0.01", true, true);
     expect_err(&r, 400, -1117);
   }
+  /* order/test validates without placing */
+  http(&r, "POST", g_spot, "/api/v3/order/test", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01", true, true);
+  assert_int_equal(r.status, 200);
+  assert_string_equal(r.body, "{}");
+  drop(&r);
+  http(&r, "POST", g_spot, "/api/v3/order/test", NULL, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=1.001",
+       true, true);
+  expect_err(&r, 400, -1013);
   /* market by quote amount */
   http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=100", true, true);
   if (r.status != 200) fail_msg("market: %s", r.body);

@@ -225,7 +225,8 @@ static size_t scan_number(const unsigned char *s, size_t p, size_t len) {
 static xc_status parse_fail(xc_json *j, xc_status st, size_t at, const char *why) {
   j->ntok = 0;
   if (st == XC_EFULL)
-    snprintf(j->err, sizeof j->err, "document has more than %d tokens", j->max_tokens);
+    snprintf(j->err, sizeof j->err, "document has more than %d tokens",
+             j->max_tokens > 0 ? j->max_tokens : XC_JSON_MAX_TOKENS_DEFAULT);
   else if (st == XC_ENOMEM)
     snprintf(j->err, sizeof j->err, "out of memory for tokens");
   else if (at >= j->len)

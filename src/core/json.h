@@ -58,7 +58,7 @@ typedef struct xc_json {
   char err[256];     /* last error detail */
 } xc_json;
 
-/* Default and absolute bounds on the token array. */
+/* Default bound on the token array (max_tokens <= 0 also means this). */
 #define XC_JSON_MAX_TOKENS_DEFAULT (1 << 22)
 
 void xc_json_init(xc_json *j);
@@ -164,30 +164,24 @@ static inline int xc_json_next(const xc_json *j, int idx) {
 /* ---- inline decimal fast path (every price and quantity goes through it) ---- */
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* Value of the k (1..8) ASCII digits at p; 8 bytes at p must be readable. False if any of the k
- * bytes is not a digit. SWAR: validate, then combine pairs, quads and halves with 3 multiplies. */
-static inline bool xc__json_swar8(const char *p, unsigned k, uint64_t *out) {
-  const uint64_t ones = UINT64_C(0x0101010101010101);
-  uint64_t w;
-  __builtin_memcpy(&w, p, 8);
-  uint64_t m = ~UINT64_C(0) >> (64 - 8 * k);
-  uint64_t hi = UINT64_C(0xF0F0F0F0F0F0F0F0) & m, z = (ones * '0') & m;
-  w &= m;
-  if (((w & hi) ^ z) | (((w + ones * 6) & hi) ^ z)) return false;
-  w = (w - z) << (64 - 8 * k); /* leading zeros in the first bytes */
+/* 8 digit values (0..9, one per byte, the first digit in the lowest byte) to their number:
+ * pairs, quads and halves combined with three multiplies. */
+static inline uint64_t xc__json_swar8(uint64_t w) {
   w = w * 10 + (w >> 8);
-  w = (((w & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064)) +
-       (((w >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001))) >> 32;
-  *out = w;
-  return true;
+  return (((w & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064)) +
+          (((w >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001))) >> 32;
 }
 
 static inline __attribute__((always_inline)) xc_status xc_json_dec(const xc_json *j, int idx,
                                                                   xc_dec *out) {
-  /* "-"? int ("." frac)? with 1..8 digits in each part and 16 readable bytes (so both 8-byte loads
-   * stay inside the input); anything else, and every error, goes to the slow path. */
+  /* Fast path: "-"? D{1,7} "." D{1,8} or "-"? D{1,8}, with 16 readable bytes after the sign (so
+   * both 8-byte loads stay inside the input). Each part is loaded, has '0' subtracted from every
+   * byte and is shifted so that only its own digits remain, preceded by zero bytes (leading
+   * zeros; borrows from the bytes after a part only travel into bytes that the shift drops).
+   * A byte outside 0..9 has its high bit set after "+0x76" or is itself >= 0x80: one test
+   * validates both parts. Anything else, and every error, goes to the slow path. */
   static const uint64_t p10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
-  const uint64_t ones = UINT64_C(0x0101010101010101);
+  const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80;
   if ((unsigned)idx >= (unsigned)j->ntok) return xc__json_dec_slow(j, idx, out);
   const jsmntok_t *t = &j->tok[idx];
   const char *q = j->src + t->start; /* q[0] is readable: at worst a closing quote */
@@ -195,27 +189,29 @@ static inline __attribute__((always_inline)) xc_status xc_json_dec(const xc_json
   bool neg = q[0] == '-';
   q += neg;
   m -= neg;
-  if ((t->type != JSMN_STRING && t->type != JSMN_PRIMITIVE) || m - 1 >= 17 ||
-      j->src + j->len - q < 16)
+  if ((unsigned)(t->type - JSMN_STRING) > 1u || m - 1 > 15 || j->src + j->len - q < 16)
     return xc__json_dec_slow(j, idx, out);
-  uint64_t w;
-  __builtin_memcpy(&w, q, 8);
-  uint64_t x = w ^ (ones * '.');
-  uint64_t dm = (x - ones) & ~x & (ones * 0x80);
-  size_t ilen = dm ? (size_t)__builtin_ctzll(dm) >> 3 : 8; /* 8: no point in the first 8 */
-  uint64_t ip, fp = 0;
+  uint64_t lo, hi;
+  __builtin_memcpy(&lo, q, 8);
+  uint64_t x = lo ^ (ones * '.');
+  uint64_t dm = (x - ones) & ~x & highs;
+  size_t ilen = (size_t)__builtin_ctzll(dm | (UINT64_C(1) << 63)) >> 3; /* first '.', or 7 */
   size_t flen = 0;
-  if (__builtin_expect(ilen < m && dm != 0, 1)) {
+  uint64_t a, b = 0;
+  if (ilen < m && q[ilen] == '.') {
     flen = m - ilen - 1;
-    if (ilen == 0 || flen - 1 >= 8 || !xc__json_swar8(q, (unsigned)ilen, &ip) ||
-        !xc__json_swar8(q + ilen + 1, (unsigned)flen, &fp))
-      return xc__json_dec_slow(j, idx, out);
-  } else if (m > 8 || !xc__json_swar8(q, (unsigned)m, &ip)) { /* no point */
-    return xc__json_dec_slow(j, idx, out);
+    if (ilen == 0 || flen - 1 > 7) return xc__json_dec_slow(j, idx, out);
+    __builtin_memcpy(&hi, q + ilen + 1, 8);
+    a = (lo - ones * '0') << (64 - 8 * ilen);
+    b = (hi - ones * '0') << (64 - 8 * flen);
+  } else { /* no point: an integer of up to 8 digits */
+    if (m > 8) return xc__json_dec_slow(j, idx, out);
+    a = m == 8 ? lo - ones * '0' : (lo - ones * '0') << (64 - 8 * m);
   }
-  int64_t r = (int64_t)(ip * p10[flen] + fp); /* < 10^16 */
+  if (((a + ones * 0x76) | a | (b + ones * 0x76) | b) & highs) return xc__json_dec_slow(j, idx, out);
+  int64_t r = (int64_t)(xc__json_swar8(a) * p10[flen] + (flen ? xc__json_swar8(b) : 0));
   /* xc_dec is coef * 10^exp (xconn/decimal.h); exp is 0..-8 here, always in range, so the value
-   * is set directly, as xc_dec_from_i64 would. */
+   * is set directly, with the parsed scale, as xc_dec_from_i64 would. */
   out->coef = neg ? -r : r;
   out->exp = -(int)flen;
   return XC_OK;

@@ -55,7 +55,7 @@ int main(void) {
     xc_dec_parse(QTYS[i % N], qlen[i % N], &d);
     XC_BENCH_KEEP(d.coef);
   });
-  BENCH("dec parse 20+ digits (slow path)", n / 4, 0, {
+  BENCH("dec parse 30 digits (20..38-digit path)", n / 4, 0, {
     xc_dec d;
     xc_dec_parse("123456789012345.123456789012345", 31, &d);
     XC_BENCH_KEEP(d.coef);

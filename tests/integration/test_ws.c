@@ -285,7 +285,7 @@ static void stall(bool tls) {
   /* the last pong came at most one ping interval before the stall: detected within
    * [idle - ping, idle + tick] */
   printf("  stall detected after %.0f ms (idle_timeout 300 ms)\n", ms);
-  assert_true(ms >= 240 && ms <= 500 * slow());
+  assert_true(ms >= 240 && ms <= 800 * slow()); /* typically 250-330 ms; slack for a loaded machine */
   xc_tsrv_kill(c);
   close_and_wait(ws, p);
   env_free(x);
@@ -310,7 +310,7 @@ static void frozen_handshake(bool tls) {
   assert_int_equal(p_get(p, &p->opens), 1);
   double s = (double)(xc_mono_ns() - t0) / 1e9;
   printf("  frozen %s handshake abandoned, open after %.2f s\n", tls ? "TLS" : "WS", s);
-  assert_true(s >= 1.0 && s < 4.5 * slow());
+  assert_true(s >= 1.0 && s < 6.0 * slow());
   pthread_mutex_lock(&p->mu);
   assert_int_equal(p->ev[1].ev.state, XC__WS_RECONNECTING);
   assert_int_equal(p->ev[1].ev.reason, XC__WSR_CONNECT_FAILED);

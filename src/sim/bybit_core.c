@@ -822,7 +822,6 @@ xc_status xc__sim_bybit_attach(xc_sim *sim) {
         return XC_ENOMEM;
       }
     }
-    bm->gapb = xc__sim_depth_batch_new(m, 1);
     st->mk_of_index[idx] = st->nmkts + 1;
     st->nmkts++;
   }

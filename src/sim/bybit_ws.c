@@ -210,11 +210,15 @@ xc__by_book_stream *xc__by_book_refresh(xc__by_state *st, xc__by_mkt *bm, int de
 /* ---- ticks ---------------------------------------------------------------------------------- */
 
 static void ticker_update(xc__by_state *st, xc__by_mkt *bm, bool send) {
-  xc__by_ticker t;
-  xc__by_ticker_values(st, bm, &t);
   char topic[80], tn[64];
   snprintf(tn, sizeof tn, "tickers.%s", bm->sym);
   topic_name(topic, sizeof topic, bm->linear, tn);
+  if (send && !xc__sim_topic_mask(st->sim, topic)) {
+    bm->tk.primed = false; /* nobody listens: the next subscriber starts from a snapshot */
+    return;
+  }
+  xc__by_ticker t;
+  xc__by_ticker_values(st, bm, &t);
   bool changed = false;
   bool diff[XC__BY_NTICK] = {0};
   for (int f = 0; f < XC__BY_NTICK && xc__by_ticker_keys[bm->linear][f]; f++) {
@@ -254,16 +258,31 @@ void xc__by_ws_tick(xc__by_state *st) {
   int64_t now = xc__sim_now_ms(st->sim);
   for (int i = 0; i < st->nmkts; i++) {
     xc__by_mkt *bm = &st->mk[i];
-    xc__sim_depth_diff dd;
-    if (bm->gapb && xc__sim_depth_batch_flush(bm->gapb, &dd) && dd.dropped)
-      for (int d = 1; d < XC__BY_NDEPTH; d++) bm->bs[d].gap = true;
+    bool any = false;
+    bool subd[XC__BY_NDEPTH];
     for (int d = 0; d < XC__BY_NDEPTH; d++) {
-      uint64_t every = (uint64_t)xc__by_depth_ms[d] / 10;
-      if (st->ticks % every) continue;
       char topic[80], t[64];
       snprintf(t, sizeof t, "orderbook.%d.%s", bm->bs[d].depth, bm->sym);
       topic_name(topic, sizeof topic, bm->linear, t);
-      if (!xc__sim_topic_mask(st->sim, topic)) continue;
+      subd[d] = xc__sim_topic_mask(st->sim, topic) != 0;
+      any |= subd[d];
+    }
+    /* the core's book-gap fault is observed through a depth batcher, kept only while some
+     * orderbook stream of the market has subscribers (its flush costs a sort per tick) */
+    if (any && !bm->gapb) bm->gapb = xc__sim_depth_batch_new(bm->m, 1);
+    if (!any && bm->gapb) {
+      xc__sim_depth_batch_free(bm->gapb);
+      bm->gapb = NULL;
+    }
+    xc__sim_depth_diff dd;
+    if (bm->gapb && xc__sim_depth_batch_flush(bm->gapb, &dd) && dd.dropped)
+      for (int d = 1; d < XC__BY_NDEPTH; d++) bm->bs[d].gap = true;
+    for (int d = 0; any && d < XC__BY_NDEPTH; d++) {
+      uint64_t every = (uint64_t)xc__by_depth_ms[d] / 10;
+      if (st->ticks % every || !subd[d]) continue;
+      char topic[80], t[64];
+      snprintf(t, sizeof t, "orderbook.%d.%s", bm->bs[d].depth, bm->sym);
+      topic_name(topic, sizeof topic, bm->linear, t);
       bool changed = book_update(st, bm, d, true);
       if (!changed && d == 0 && now - bm->bs[0].last_send_ms >= 3000) {
         /* depth 1: the same snapshot again with the same u after 3 s without change */
@@ -720,6 +739,7 @@ static void pub_sub(xc__by_state *st, xc__sim_ws *ws, xc__by_sess *s, xc_json *j
       if (didx == 0) bs->last_send_ms = xc__sim_now_ms(st->sim);
     } else if (kind == 2) {
       ticker_update(st, bm, true);
+      if (!bm->tk.primed) xc__by_ticker_values(st, bm, &bm->tk);
       xc_buf_reset(&st->out);
       xc_jw w;
       xc_jw_init(&w, &st->out);

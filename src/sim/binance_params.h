@@ -75,6 +75,12 @@ int xc__bn_auth_rest(const xc__bn_params *p, const char *apikey_hdr, const xc__b
 /* Timestamp/recvWindow check alone (shared with the WebSocket API). */
 int xc__bn_check_timestamp(const xc__bn_params *p, int64_t now_ms, bool futures, xc__bn_err *e);
 
+/* The simulator's Ed25519 test key for an HMAC secret: seed = SHA-256("xconn-sim-ed25519:" +
+ * secret). Caller frees with EVP_PKEY_free. NULL on failure. */
+struct evp_pkey_st *xc__bn_ed25519_key(const char *secret);
+/* Verifies a base64 Ed25519 signature (already percent-decoded) over payload with that key. */
+bool xc__bn_ed25519_verify(const char *secret, const char *payload, size_t n, const char *sig_b64);
+
 /* Lowercase hex HMAC-SHA256 of msg under secret into hex (65 bytes). */
 void xc__bn_hmac_hex(const char *secret, const void *msg, size_t n, char hex[65]);
 /* Case-insensitive constant-time compare of two hex strings. */

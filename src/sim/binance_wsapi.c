@@ -10,8 +10,12 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
 #include <openssl/sha.h>
 
+#include "sim/binance.h"
 #include "sim/binance_int.h"
 
 typedef struct wsapi_sess {
@@ -40,26 +44,25 @@ typedef struct req_ctx {
 
 /* ---- Ed25519 test key: seed = SHA-256("xconn-sim-ed25519:" + api_secret) ------------------- */
 
-static bool ed25519_verify(const char *secret, const char *payload, size_t n, const char *sig_b64) {
-  unsigned char seed[32];
-  char pre[160];
-  int pl = snprintf(pre, sizeof pre, "xconn-sim-ed25519:%s", secret);
-  SHA256((const unsigned char *)pre, (size_t)pl, seed);
-  EVP_PKEY *pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, sizeof seed);
-  if (!pk) return false;
-  unsigned char sig[96];
-  size_t sl = strlen(sig_b64);
-  int dl = sl > 0 && sl <= 128 ? EVP_DecodeBlock(sig, (const unsigned char *)sig_b64, (int)sl) : -1;
-  bool ok = false;
-  if (dl >= 64) {
-    /* EVP_DecodeBlock counts padding bytes; an Ed25519 signature is 64 bytes */
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pk) == 1)
-      ok = EVP_DigestVerify(ctx, sig, 64, (const unsigned char *)payload, n) == 1;
-    EVP_MD_CTX_free(ctx);
+xc_status xc__sim_binance_ed25519_pem(const char *api_secret, char *out, size_t cap) {
+  EVP_PKEY *pk = xc__bn_ed25519_key(api_secret);
+  if (!pk) return XC_ECRYPTO;
+  BIO *bio = BIO_new(BIO_s_mem());
+  xc_status st = XC_ECRYPTO;
+  if (bio && PEM_write_bio_PrivateKey(bio, pk, NULL, NULL, 0, NULL, NULL) == 1) {
+    char *data = NULL;
+    long n = BIO_get_mem_data(bio, &data);
+    if (n > 0 && (size_t)n < cap) {
+      memcpy(out, data, (size_t)n);
+      out[n] = 0;
+      st = XC_OK;
+    } else {
+      st = XC_ENOSPC;
+    }
   }
+  BIO_free(bio);
   EVP_PKEY_free(pk);
-  return ok;
+  return st;
 }
 
 /* ---- replies -------------------------------------------------------------------------------- */
@@ -160,7 +163,7 @@ static const xc__sim_user *auth(req_ctx *c, bool hmac_only) {
     xc__bn_hmac_hex(u->api_secret, payload, o, hex);
     ok = xc__bn_hex_eq(hex, sig);
   } else {
-    ok = ed25519_verify(u->api_secret, payload, o, sig);
+    ok = xc__bn_ed25519_verify(u->api_secret, payload, o, sig);
   }
   if (!ok) {
     xc__bn_err_set(&c->e, XC__BN_INVALID_SIGNATURE, NULL);

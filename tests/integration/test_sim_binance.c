@@ -10,6 +10,8 @@
 
 #include "testutil.h"
 #include "core/json.h"
+#include "core/sign.h"
+#include "sim/binance.h"
 #include "sim/binance_params.h"
 #include "xconn/sim.h"
 
@@ -408,6 +410,37 @@ static void test_futures(void **st) {
   expect_err(&r, 400, -2011);
 }
 
+static void test_ed25519_key(void **st) {
+  (void)st;
+  char pem[256];
+  assert_int_equal(xc__sim_binance_ed25519_pem(g_secret, pem, sizeof pem), XC_OK);
+  assert_non_null(strstr(pem, "-----BEGIN PRIVATE KEY-----"));
+  assert_int_equal(xc__sim_binance_ed25519_pem(g_secret, pem, 16), XC_ENOSPC);
+  xc_signer *s = NULL;
+  assert_int_equal(xc_signer_new_pem(pem, strlen(pem), &s), XC_OK);
+  assert_int_equal(xc_signer_alg(s), XC_SIGN_ED25519);
+  /* a REST request signed with it (base64, percent-encoded) */
+  char q[512], sig[200], enc[400];
+  size_t sl = 0;
+  snprintf(q, sizeof q, "omitZeroBalances=true&timestamp=%lld", (long long)now_ms());
+  assert_int_equal(xc_signer_sign(s, q, strlen(q), sig, sizeof sig, &sl), XC_OK);
+  size_t o = 0;
+  for (size_t i = 0; i < sl; i++) {
+    if (sig[i] == '+' || sig[i] == '/' || sig[i] == '=') o += (size_t)snprintf(enc + o, sizeof enc - o, "%%%02X", sig[i]);
+    else enc[o++] = sig[i];
+  }
+  enc[o] = 0;
+  snprintf(q + strlen(q), sizeof q - strlen(q), "&signature=%s", enc);
+  resp r;
+  http(&r, "GET", g_spot, "/api/v3/account", q, NULL, true, false);
+  if (r.status != 200) fail_msg("Ed25519 REST: %s", r.body);
+  drop(&r);
+  q[strlen(q) - 4] = q[strlen(q) - 4] == 'A' ? 'B' : 'A'; /* corrupt the signature */
+  http(&r, "GET", g_spot, "/api/v3/account", q, NULL, true, false);
+  expect_err(&r, 400, -1022);
+  xc_signer_free(s);
+}
+
 /* Last: tightens the limits of this simulator for good. */
 static void test_rate_limit(void **st) {
   (void)st;
@@ -434,7 +467,7 @@ static void test_rate_limit(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_public), cmocka_unit_test(test_auth), cmocka_unit_test(test_orders),
-    cmocka_unit_test(test_futures), cmocka_unit_test(test_rate_limit),
+    cmocka_unit_test(test_futures), cmocka_unit_test(test_ed25519_key), cmocka_unit_test(test_rate_limit),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

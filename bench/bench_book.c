@@ -18,6 +18,7 @@
 
 #include "book/book.h"
 #include "book/depth.h"
+#include "core/json.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static uint64_t next(void) {
@@ -142,6 +143,10 @@ static void print_book(const char *label, xc_book *b) {
          (unsigned long long)st.gaps, (unsigned long long)st.resyncs);
 }
 
+static void general_decode(const char *p, size_t len);
+static xc_json gj;
+static uint64_t gchk;
+
 static void w1(size_t n) {
   stream s = {0};
   gen_binance(&s, n, 1001);
@@ -186,6 +191,19 @@ static void w1(size_t n) {
   }
   xc_depth_dec_free(&d);
   xc_bench_report("W1 decode only (xc_depth_decode_binance_ws)", n, best_dec, -1);
+
+  /* the general JSON reader on the same bytes: parse + read ids + every level as xc_dec */
+  xc_json_init(&gj);
+  uint64_t best_gen = UINT64_MAX;
+  for (int r = 0; r < 3; r++) {
+    uint64_t t0 = xc_bench_now_ns();
+    for (size_t i = 0; i < n; i++) general_decode(s.data + s.off[i], s.len[i]);
+    uint64_t dt = xc_bench_now_ns() - t0;
+    if (dt < best_gen) best_gen = dt;
+  }
+  XC_BENCH_KEEP(gchk);
+  xc_json_free(&gj);
+  xc_bench_report("W1 decode with the general reader (xc_json)", n, best_gen, -1);
 
   /* apply only: messages decoded in advance (level arrays kept), then xc_book_apply */
   {
@@ -385,8 +403,24 @@ static void w3(size_t n) {
   free(len);
 }
 
-/* BENCH_BOOK_ONLY=apply|decode: one phase only, for cycle counting with perf stat. */
+static void general_decode(const char *p, size_t len) {
+  if (xc_json_parse(&gj, p, len) != XC_OK) return;
+  int64_t U = 0, u = 0;
+  xc_json_get_i64(&gj, 0, "U", &U);
+  xc_json_get_i64(&gj, 0, "u", &u);
+  gchk += (uint64_t)(U + u);
+  for (int side = 0; side < 2; side++) {
+    int arr = xc_json_get(&gj, 0, side ? "a" : "b");
+    for (int l = xc_json_first(&gj, arr); l >= 0; l = xc_json_next(&gj, l)) {
+      xc_dec px, qty;
+      if (xc_json_dec_pair(&gj, l, &px, &qty) == XC_OK) gchk += (uint64_t)px.coef ^ (uint64_t)qty.coef;
+    }
+  }
+}
+
+/* BENCH_BOOK_ONLY=none|decode|general|feed: one phase only, for cycle counting with perf stat. */
 static void only(const char *what, size_t n) {
+  xc_json_init(&gj);
   stream s = {0};
   gen_binance(&s, n, 1001);
   size_t snap_len;
@@ -402,10 +436,12 @@ static void only(const char *what, size_t n) {
     }
     for (size_t i = 0; i < n; i++) {
       if (strcmp(what, "decode") == 0) xc_depth_decode_binance_ws(&d, s.data + s.off[i], s.len[i], &m);
+      else if (strcmp(what, "general") == 0) general_decode(s.data + s.off[i], s.len[i]);
       else if (strcmp(what, "feed") == 0) xc_book_feed(b, s.data + s.off[i], s.len[i], (int64_t)i, NULL);
     }
   }
   print_book("only", b);
+  XC_BENCH_KEEP(gchk);
   xc_depth_dec_free(&d);
   xc_book_free(b);
 }

@@ -58,6 +58,18 @@ void xc_book_opts_default(xc_book_opts *o, xc_book_venue venue) {
   o->snapshot_limit = venue == XC_BOOK_BINANCE_SPOT ? 5000 : venue == XC_BOOK_BINANCE_USDM ? 1000 : 0;
 }
 
+uint32_t xc_book_snapshot_weight(xc_book_venue venue, uint32_t limit) {
+  if (venue == XC_BOOK_BINANCE_SPOT) {
+    if (limit == 0) limit = 100;
+    return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+  }
+  if (venue == XC_BOOK_BINANCE_USDM) {
+    if (limit == 0) limit = 500;
+    return limit <= 50 ? 2 : limit <= 100 ? 5 : limit <= 500 ? 10 : 20;
+  }
+  return 1;
+}
+
 /* Decimal places of an xc_dec step (0.01 -> 2, 0.5 -> 1, 10 -> 0); -1 if negative or too fine. */
 static int dec_places(xc_dec d) {
   xc_dec_coef c = d.coef;
@@ -146,6 +158,8 @@ xc_book_action *xc__book_push(xc_book *b, xc_book_action_kind kind, xc_book_reas
   a->from = a->to = b->state;
   a->reason = why;
   a->snapshot_limit = b->o.snapshot_limit;
+  a->snapshot_weight = xc_book_snapshot_weight(b->o.venue, b->o.snapshot_limit);
+  a->attempt = b->snap_attempt;
   a->at_ns = now_ns;
   b->act_n++;
   return a;
@@ -163,7 +177,10 @@ void xc__book_set_state(xc_book *b, xc_book_state st, xc_book_reason why, int64_
   if (st == b->state) return;
   xc_book_state from = b->state;
   b->state = st;
-  if (st == XC_BOOK_LIVE) b->was_live = true;
+  if (st == XC_BOOK_LIVE) {
+    b->was_live = true;
+    b->snap_attempt = 0;
+  }
   xc_book_action *a = xc__book_push(b, XC_BOOK_ACT_STATE, why, now_ns);
   if (a) {
     a->from = from;
@@ -175,6 +192,7 @@ void xc__book_set_state(xc_book *b, xc_book_state st, xc_book_reason why, int64_
 void xc__book_request_snapshot(xc_book *b, xc_book_reason why, int64_t now_ns) {
   if (b->snap_requested) return;
   b->snap_requested = true;
+  b->snap_attempt++;
   b->st.snapshot_requests++;
   xc__book_push(b, b->o.venue == XC_BOOK_BYBIT ? XC_BOOK_ACT_RESUBSCRIBE : XC_BOOK_ACT_NEED_SNAPSHOT,
                 why, now_ns);

@@ -61,7 +61,10 @@ typedef struct xc_book_action {
   xc_book_state from, to;
   xc_book_reason reason;
   uint32_t snapshot_limit;
-  int64_t at_ns;           /* the recv/now time of the call that produced it */
+  uint32_t snapshot_weight;  /* request weight of that snapshot (binance.md 3.4 / 3.5), for the limiter */
+  uint32_t attempt;          /* 1 for the first request since the book was last LIVE, then 2, 3, ...:
+                              * the driver backs off on repeats (each too-old snapshot costs weight) */
+  int64_t at_ns;             /* the recv/now time of the call that produced it */
 } xc_book_action;
 
 /* What one feed call did with its message. */
@@ -82,6 +85,9 @@ typedef struct xc_book_stats {
 
 typedef struct xc_book xc_book;
 
+/* Request weight of a depth snapshot with `limit` (Binance spot: 5/25/50/250 by limit band,
+ * futures: 2/5/10/20; Bybit: 1). */
+uint32_t xc_book_snapshot_weight(xc_book_venue venue, uint32_t limit);
 /* Fills o with defaults for venue. */
 void xc_book_opts_default(xc_book_opts *o, xc_book_venue venue);
 /* Creates a book in state SYNCING. XC_EINVAL on bad options; *out is NULL on failure. */

@@ -46,6 +46,7 @@ struct xc_book {
   bool was_live;         /* reached LIVE at least once */
   bool have_snap;        /* snapshot loaded, bridging diff not yet seen (Binance) */
   bool snap_requested;   /* NEED_SNAPSHOT / RESUBSCRIBE outstanding */
+  uint32_t snap_attempt; /* snapshot requests since the book was last LIVE */
   int64_t snap_id;       /* Binance lastUpdateId of the loaded snapshot */
   int64_t last_id;       /* u of the last applied update */
   int64_t last_seq;      /* Bybit seq of the last applied message */

@@ -374,11 +374,19 @@ static void test_spot_snapshot_too_old_and_early(void **state) {
   (void)state;
   xc_book *b = mk(XC_BOOK_BINANCE_SPOT);
   feed(b, bn_diff(200, 201, "10:1", ""), 1);
-  assert_int_equal(drain(b, XC_BOOK_ACT_NEED_SNAPSHOT, NULL), 1);
-  /* snapshot L=150 < first U - 1: too old, fetch again, stay SYNCING */
+  xc_book_action act;
+  assert_true(xc_book_poll(b, &act));
+  assert_int_equal(act.kind, XC_BOOK_ACT_NEED_SNAPSHOT);
+  assert_int_equal(act.attempt, 1);
+  assert_int_equal(act.snapshot_limit, 5000);
+  assert_int_equal(act.snapshot_weight, 250);
+  /* snapshot L=150 < first U - 1: too old, fetch again (attempt 2), stay SYNCING */
   snap(b, bn_snap(150, "9:1", "12:1"), 2);
   assert_int_equal(xc_book_state_get(b), XC_BOOK_SYNCING);
-  assert_int_equal(drain(b, XC_BOOK_ACT_NEED_SNAPSHOT, NULL), 1);
+  assert_true(xc_book_poll(b, &act));
+  assert_int_equal(act.kind, XC_BOOK_ACT_NEED_SNAPSHOT);
+  assert_int_equal(act.attempt, 2);
+  assert_false(xc_book_poll(b, &act));
   xc_book_stats st;
   xc_book_stats_get(b, &st);
   assert_int_equal(st.snapshots_too_old, 1);
@@ -806,6 +814,11 @@ static void test_driver_paths(void **state) {
 
 static void test_names(void **state) {
   (void)state;
+  assert_int_equal(xc_book_snapshot_weight(XC_BOOK_BINANCE_SPOT, 100), 5);
+  assert_int_equal(xc_book_snapshot_weight(XC_BOOK_BINANCE_SPOT, 1000), 50);
+  assert_int_equal(xc_book_snapshot_weight(XC_BOOK_BINANCE_SPOT, 5000), 250);
+  assert_int_equal(xc_book_snapshot_weight(XC_BOOK_BINANCE_USDM, 1000), 20);
+  assert_int_equal(xc_book_snapshot_weight(XC_BOOK_BINANCE_USDM, 100), 5);
   assert_string_equal(xc_book_state_name(XC_BOOK_LIVE), "LIVE");
   assert_string_equal(xc_book_state_name(XC_BOOK_STALE), "STALE");
   assert_string_equal(xc_book_state_name((xc_book_state)42), "UNKNOWN");

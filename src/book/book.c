@@ -305,15 +305,37 @@ static inline bool to_units(uint64_t m, int frac, int places, int64_t *out) {
 
 /* Index of the first key >= k (n if none). Updates cluster near the top of the book (the end of
  * the array): one predictable test picks the top window of 64 levels or the whole side, then a
- * branch-free binary search (conditional moves) runs over it. */
+ * branch-free binary search (conditional moves) runs over it. XC_BOOK_SEARCH selects the variants
+ * measured in docs/internals/book.md (0 = this one, 1 = galloping from the top, 2 = plain
+ * branch-free binary search over the side). */
+#ifndef XC_BOOK_SEARCH
+#define XC_BOOK_SEARCH 0
+#endif
+#ifndef TOP_WINDOW
 #define TOP_WINDOW 64
+#endif
 static inline uint32_t find(const int64_t *key, uint32_t n, int64_t k) {
   if (n == 0 || key[n - 1] < k) return n;
   uint32_t base = 0, len = n; /* answer in [base, base + len), key[base + len - 1] >= k */
+#if XC_BOOK_SEARCH == 0
   if (n > TOP_WINDOW && key[n - TOP_WINDOW] < k) {
     base = n - TOP_WINDOW + 1;
     len = TOP_WINDOW - 1;
   }
+#elif XC_BOOK_SEARCH == 1
+  uint32_t hi = n - 1, step = 1;
+  for (;;) {
+    if (step > hi) break;
+    uint32_t probe = hi - step;
+    if (key[probe] < k) {
+      base = probe + 1;
+      break;
+    }
+    hi = probe;
+    step <<= 1;
+  }
+  len = hi - base + 1;
+#endif
   while (len > 1) {
     uint32_t half = len / 2;
     base = key[base + half - 1] < k ? base + half : base;

@@ -91,6 +91,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       CHECK(wait >= 0);
       if (st == XC_OK && mode == XC_RL_FAIL) CHECK(wait == 0);
       if (st == XC_OK) CHECK(wait <= ro.max_wait_ms);
+      if (st == XC_OK && (u8(&r) & 3) == 0) {
+        CHECK(xc_rl_refund(rl, &q, now + wait) == XC_OK || (q.weight == 0 && q.orders == 0));
+        break;
+      }
       if (st == XC_OK && !raised) {
         /* our own grants never overfill a fixed window */
         for (size_t i = 0; i < xc_rl_count(rl); i++) {

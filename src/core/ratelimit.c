@@ -386,6 +386,42 @@ xc_status xc_rl_acquire(xc_rl *rl, int64_t now, uint32_t weight, uint32_t orders
   return xc_rl_acquire_req(rl, now, &r, mode, wait_ms);
 }
 
+/* Removes up to n entries equal to t from a sliding log; returns how many. */
+static uint32_t ring_remove(limit *l, int64_t t, uint32_t n) {
+  uint32_t hi = ub(l, t), removed = 0;
+  while (removed < n && hi > 0 && ring_at(l, hi - 1) == t) {
+    /* shift the newer entries down over index hi - 1 */
+    for (uint32_t k = hi - 1; k + 1 < l->cnt; k++) ring_set(l, k, ring_at(l, k + 1));
+    l->cnt--;
+    hi--;
+    removed++;
+  }
+  return removed;
+}
+
+xc_status xc_rl_refund(xc_rl *rl, const xc_rl_req *req, int64_t granted_at) {
+  if (!rl || !req) return XC_EINVAL;
+  bool any = false;
+  for (size_t i = 0; i < rl->n; i++) {
+    limit *l = &rl->lim[i];
+    uint64_t c = cost_of(l, (int)i, req);
+    if (!c) continue;
+    if (l->window == XC_RL_FIXED) {
+      int64_t lo, hi;
+      fixed_span(rl, l, granted_at, &lo, &hi);
+      for (int64_t e = lo; e <= hi; e++) {
+        fixed_slot *s = &l->slots[(uint64_t)e % FIXED_SLOTS];
+        if (s->epoch != e || s->used == 0) continue;
+        s->used -= s->used < c ? s->used : c;
+        any = true;
+      }
+    } else if (ring_remove(l, granted_at, (uint32_t)c)) {
+      any = true;
+    }
+  }
+  return any ? XC_OK : XC_ENOTFOUND;
+}
+
 /* ---- queries ---------------------------------------------------------------------------------- */
 
 xc_status xc_rl_info_get(const xc_rl *rl, int idx, int64_t now, xc_rl_info *out) {

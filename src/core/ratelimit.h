@@ -121,6 +121,12 @@ xc_status xc_rl_acquire(xc_rl *rl, int64_t now, uint32_t weight, uint32_t orders
 /* As xc_rl_acquire with a full cost description (Bybit endpoints). */
 xc_status xc_rl_acquire_req(xc_rl *rl, int64_t now, const xc_rl_req *req, xc_rl_mode mode, int64_t *wait_ms);
 
+/* Gives back a charge for a request that was never sent (canceled while waiting for its slot,
+ * breaker open, shutdown). req is the same cost description, granted_at the time it was granted
+ * (now + *wait_ms of the acquire). Charges already reconciled into the venue's count may stay.
+ * XC_ENOTFOUND if nothing matched (already refunded, or the window is gone). */
+xc_status xc_rl_refund(xc_rl *rl, const xc_rl_req *req, int64_t granted_at);
+
 /* Fixed windows: the venue reports `used` units on the (kind, interval_ms) window for a request
  * sent at sent_ms and answered at recv_ms. The count is applied to the window containing recv_ms
  * when it is higher than ours; when sent and recv fall in different windows the report is ambiguous

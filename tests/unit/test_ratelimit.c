@@ -476,6 +476,36 @@ static void test_sliding_log_full(void **state) {
   xc_rl_free(rl);
 }
 
+/* A reservation that is never used is given back, on fixed and sliding limits. */
+static void test_refund(void **state) {
+  (void)state;
+  xc_rl *rl = mk(0);
+  assert_int_equal(xc_rl_add(rl, XC_RL_ORDERS, XC_RL_FIXED, 10000, 3, NULL, NULL), XC_OK);
+  int ep;
+  assert_int_equal(xc_rl_add(rl, XC_RL_ENDPOINT, XC_RL_SLIDING, 1000, 2, "x", &ep), XC_OK);
+  int64_t w0 = align(T0, 10000) + 10000, wait;
+  xc_rl_req r = {.orders = 1, .endpoint = ep, .endpoint_cost = 1};
+  for (int i = 0; i < 2; i++) assert_int_equal(xc_rl_acquire_req(rl, w0, &r, XC_RL_FAIL, &wait), XC_OK);
+  /* the third waits a second for the endpoint */
+  assert_int_equal(xc_rl_acquire_req(rl, w0, &r, XC_RL_WAIT, &wait), XC_OK);
+  assert_int_equal(wait, 1000);
+  assert_int_equal(xc_rl_headroom(rl, w0, XC_RL_ORDERS, 10000), 0);
+  /* it is canceled before it is sent */
+  assert_int_equal(xc_rl_refund(rl, &r, w0 + 1000), XC_OK);
+  assert_int_equal(xc_rl_headroom(rl, w0, XC_RL_ORDERS, 10000), 1);
+  xc_rl_info in;
+  assert_int_equal(xc_rl_info_get(rl, ep, w0, &in), XC_OK);
+  assert_int_equal(in.used, 2);
+  /* a second refund of the same grant finds nothing */
+  xc_rl_req e = {.endpoint = ep, .endpoint_cost = 1};
+  assert_int_equal(xc_rl_refund(rl, &e, w0 + 1000), XC_ENOTFOUND);
+  /* a granted-now request refunded frees its endpoint slot at once */
+  assert_int_equal(xc_rl_refund(rl, &e, w0), XC_OK);
+  assert_int_equal(xc_rl_acquire_req(rl, w0 + 1, &e, XC_RL_FAIL, &wait), XC_OK);
+  assert_int_equal(xc_rl_refund(rl, NULL, w0), XC_EINVAL);
+  xc_rl_free(rl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_config),
@@ -489,6 +519,7 @@ int main(void) {
       cmocka_unit_test(test_bybit_headers_and_bans),
       cmocka_unit_test(test_edge_double_charge),
       cmocka_unit_test(test_sliding_log_full),
+      cmocka_unit_test(test_refund),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -615,7 +615,8 @@ static wsstate *get_state(xc__engine *e) {
   info.timeout_secs = secs ? secs : 1;
   info.connect_timeout_secs = info.timeout_secs;
   info.client_ssl_ca_filepath = eo->ca_file;
-  info.fd_limit_per_thread = 4096;
+  /* fd_limit_per_thread stays 0 (the process limit): lws indexes sockets by fd number and would
+   * refuse any fd above a smaller limit in a process with many open files. */
   info.retry_and_idle_policy = &k_no_idle_policy;
   info.user = st;
   st->ctx = lws_create_context(&info);

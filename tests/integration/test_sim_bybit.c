@@ -778,10 +778,73 @@ static void test_ws_private(void **st) {
   free(m);
 }
 
+/* Seeded byte mutations of valid requests (REST bodies and queries, WS messages): every REST
+ * answer is a JSON envelope with a retCode (or a 4xx), WS sessions answer or close, and the
+ * simulator stays responsive. */
+static void test_mutations(void **st) {
+  (void)st;
+  static const char *const bodies[] = {
+      "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\",\"qty\":\"0.001\",\"price\":\"30000\"}",
+      "{\"category\":\"linear\",\"symbol\":\"BTCUSDT\",\"side\":\"Sell\",\"orderType\":\"Market\",\"qty\":\"0.001\",\"reduceOnly\":true}",
+      "{\"category\":\"linear\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"abc\"}",
+  };
+  static const char *const wsmsgs[] = {
+      "{\"op\":\"subscribe\",\"req_id\":\"x\",\"args\":[\"orderbook.50.BTCUSDT\",\"tickers.ETHUSDT\"]}",
+      "{\"op\":\"unsubscribe\",\"args\":[\"publicTrade.BTCUSDT\"]}",
+      "{\"op\":\"ping\",\"req_id\":\"1\"}",
+  };
+  uint64_t seed = 0x5eed;
+  char buf[512];
+  char *m = malloc(1 << 20);
+  for (int i = 0; i < 150; i++) {
+    const char *src = bodies[i % 3];
+    size_t n = strlen(src);
+    memcpy(buf, src, n + 1);
+    for (int k = 0; k < 1 + i % 4; k++) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      size_t at = (size_t)(seed >> 33) % n;
+      buf[at] = (char)(32 + (seed >> 20) % 95);
+    }
+    resp r;
+    http(&r, "POST", i % 2 ? "/v5/order/create" : "/v5/order/cancel", NULL, buf, SIGNED, 0);
+    if (r.status == 200) {
+      if (ret_code(&r) == -999) fail_msg("no retCode for %s: %s", buf, r.body);
+    } else {
+      assert_true(r.status >= 400 && r.status < 500);
+    }
+    drop(&r);
+    char *esc = curl_easy_escape(NULL, buf, 0); /* garbage as a query, with broken %-escapes */
+    for (char *p = esc; (p = strstr(p, "%25")) != NULL; p += 3) p[1] = 'Z';
+    http(&r, "GET", "/v5/market/orderbook", esc, NULL, NOKEY, 0);
+    curl_free(esc);
+    assert_true(r.status == 200 || r.status == 404 || r.status == 403);
+    drop(&r);
+  }
+  wsc *c = ws_new("/v5/public/linear");
+  for (int i = 0; i < 150; i++) {
+    const char *src = wsmsgs[i % 3];
+    size_t n = strlen(src);
+    memcpy(buf, src, n + 1);
+    for (int k = 0; k < 1 + i % 3; k++) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      buf[(seed >> 33) % n] = (char)(32 + (seed >> 20) % 95);
+    }
+    ws_send(c, buf);
+  }
+  ws_send(c, "{\"op\":\"ping\",\"req_id\":\"last\"}");
+  assert_non_null(ws_wait(c, "\"req_id\":\"last\"", m, 1 << 20, 3000));
+  ws_close(c);
+  resp r;
+  http(&r, "GET", "/v5/market/time", NULL, NULL, NOKEY, 0);
+  expect(&r, 200, 0);
+  free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_public),     cmocka_unit_test(test_auth),      cmocka_unit_test(test_orders),
       cmocka_unit_test(test_ws_public),  cmocka_unit_test(test_ws_private), cmocka_unit_test(test_rate_limit),
+      cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -125,4 +125,9 @@ int xc__bn_order_cancel(xc__bn_state *st, const xc__bn_params *p, xc__sim_acct *
 int xc__bn_order_query(xc__bn_state *st, const xc__bn_params *p, xc__sim_acct *acct, bool futures,
                        xc_jw *w, xc__bn_err *e);
 
+/* Runs a REST handler (no rate limits, no authentication) for the WebSocket API: method + path
+ * as in the route table; *weight (may be NULL) gets the route's weight for these params. */
+int xc__bn_rest_call(xc__bn_state *st, const char *method, const char *path, const xc__bn_params *p,
+                     xc__sim_acct *acct, xc_jw *w, xc__bn_err *e, int *weight);
+
 #endif

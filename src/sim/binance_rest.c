@@ -603,6 +603,23 @@ static int h_my_trades(bn_ctx *c) {
   return 0;
 }
 
+static int h_rate_limit_order(bn_ctx *c) {
+  xc__bn_limits *l = &c->st->lim[c->fut];
+  xc_jw_arr_begin(&c->w);
+  for (int i = 0; i < 2; i++) {
+    xc_jw_obj_begin(&c->w);
+    js(c, "rateLimitType", "ORDERS");
+    js(c, "interval", i == 0 ? "SECOND" : c->fut ? "MINUTE" : "DAY");
+    ji(c, "intervalNum", i == 0 ? 10 : 1);
+    ji(c, "limit", i == 0 ? l->order_limit_short : l->order_limit_long);
+    if (!c->fut)
+      ji(c, "count", i == 0 ? xc__bn_limits_orders_short(l, c->now) : xc__bn_limits_orders_long(l, c->now));
+    xc_jw_obj_end(&c->w);
+  }
+  xc_jw_arr_end(&c->w);
+  return 0;
+}
+
 /* ---- accounts ------------------------------------------------------------------------------- */
 
 static int h_account_spot(bn_ctx *c) {
@@ -948,6 +965,7 @@ static const bn_route k_routes[] = {
   {"DELETE", "/api/v3/openOrders", S, SIGN, false, 1, NULL, h_cancel_all},
   {"GET", "/api/v3/account", S, SIGN, false, 20, NULL, h_account_spot},
   {"GET", "/api/v3/myTrades", S, SIGN, false, 20, NULL, h_my_trades},
+  {"GET", "/api/v3/rateLimit/order", S, SIGN, false, 40, NULL, h_rate_limit_order},
 
   {"GET", "/fapi/v1/ping", F, NONE, false, 1, NULL, h_ping},
   {"GET", "/fapi/v1/time", F, NONE, false, 1, NULL, h_time},
@@ -978,10 +996,33 @@ static const bn_route k_routes[] = {
   {"POST", "/fapi/v1/marginType", F, SIGN, false, 1, NULL, h_margin_type},
   {"GET", "/fapi/v1/positionSide/dual", F, SIGN, false, 30, NULL, h_dual},
   {"GET", "/fapi/v1/leverageBracket", F, SIGN, false, 1, NULL, h_leverage_bracket},
+  {"GET", "/fapi/v1/rateLimit/order", F, SIGN, false, 1, NULL, h_rate_limit_order},
   {"POST", "/fapi/v1/listenKey", F, KEY, false, 1, NULL, h_listen_key},
   {"PUT", "/fapi/v1/listenKey", F, KEY, false, 1, NULL, h_listen_key},
   {"DELETE", "/fapi/v1/listenKey", F, KEY, false, 1, NULL, h_listen_key},
 };
+
+int xc__bn_rest_call(xc__bn_state *st, const char *method, const char *path, const xc__bn_params *p,
+                     xc__sim_acct *acct, xc_jw *w, xc__bn_err *e, int *weight) {
+  const bn_route *r = NULL;
+  for (size_t i = 0; i < sizeof k_routes / sizeof k_routes[0]; i++)
+    if (!strcmp(k_routes[i].method, method) && !strcmp(k_routes[i].path, path)) r = &k_routes[i];
+  if (!r) return xc__bn_err_set(e, XC__BN_UNSUPPORTED_OPERATION, "Unknown method.");
+  bn_ctx *c = st->rest_ctx;
+  memset(c, 0, offsetof(bn_ctx, p));
+  memcpy(&c->p, p, sizeof *p);
+  c->st = st;
+  c->r = r;
+  c->fut = r->prod == XC__BN_FUT;
+  c->now = xc__sim_now_ms(st->sim);
+  c->acct = acct;
+  c->w = *w;
+  if (weight) *weight = r->wfn ? r->wfn(c) : r->weight;
+  int rc = r->fn(c);
+  *w = c->w;
+  if (rc) *e = c->e;
+  return rc;
+}
 
 static void send_err(bn_ctx *c) {
   xc_buf_reset(&c->resp->body);

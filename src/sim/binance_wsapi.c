@@ -211,24 +211,6 @@ static void session_status(req_ctx *c, xc_buf *r) {
   xc_jw_obj_end(&w);
 }
 
-static void write_open(const xc__sim_order *o, void *user) {
-  req_ctx *c = user;
-  xc__bn_order_view v;
-  xc__bn_order_view_of(o, &v, false);
-  xc__bn_places pl = xc__bn_places_of(o->mkt);
-  xc__bn_spot_order(&c->w, &v, &pl);
-}
-
-static void write_canceled(const xc__sim_order *o, void *user) {
-  req_ctx *c = user;
-  xc__bn_order_view v;
-  xc__bn_order_view_of(o, &v, false);
-  xc__bn_places pl = xc__bn_places_of(o->mkt);
-  v.orig_client_id = o->client_id;
-  v.client_id = "";
-  xc__bn_spot_cancel(&c->w, &v, &pl);
-}
-
 static int dispatch(req_ctx *c, xc_buf *r) {
   const char *m = c->method;
   xc__bn_state *st = c->st;
@@ -315,57 +297,35 @@ static int dispatch(req_ctx *c, xc_buf *r) {
     xc_buf_puts(r, "{}");
     return 0;
   }
-  bool order_m = !strcmp(m, "order.place") || !strcmp(m, "order.cancel") || !strcmp(m, "order.status") ||
-                 !strcmp(m, "openOrders.status") || !strcmp(m, "openOrders.cancelAll") ||
-                 !strcmp(m, "account.status");
-  if (!order_m) return xc__bn_err_set(&c->e, XC__BN_UNSUPPORTED_OPERATION, "Unknown method.");
-  const xc__sim_user *u = auth(c, false);
-  if (!u) return c->e.code;
-  xc__sim_acct *acct = u->acct[XC_SIM_BINANCE][XC_SIM_SPOT];
-  if (!strcmp(m, "order.place")) return xc__bn_order_new(st, &c->p, acct, false, &c->w, &c->e);
-  if (!strcmp(m, "order.cancel")) return xc__bn_order_cancel(st, &c->p, acct, false, &c->w, &c->e);
-  if (!strcmp(m, "order.status")) return xc__bn_order_query(st, &c->p, acct, false, &c->w, &c->e);
-  xc__sim_mkt *mk = NULL;
-  const char *sym = xc__bn_param(&c->p, "symbol");
-  if (sym && !(mk = xc__sim_mkt_find(st->sim, XC_SIM_BINANCE, XC_SIM_SPOT, sym)))
-    return xc__bn_err_set(&c->e, XC__BN_BAD_SYMBOL, NULL);
-  if (!strcmp(m, "account.status")) {
-    xc__sim_balance b[64];
-    int n = xc__sim_acct_balances(acct, b, 64);
-    xc_jw_obj_begin(&c->w);
-    xc_jw_key(&c->w, "canTrade"); xc_jw_bool(&c->w, true);
-    xc_jw_key(&c->w, "updateTime"); xc_jw_i64(&c->w, c->now);
-    xc_jw_key(&c->w, "accountType"); xc_jw_str(&c->w, "SPOT");
-    xc_jw_key(&c->w, "balances");
-    xc_jw_arr_begin(&c->w);
-    for (int i = 0; i < n; i++) {
-      xc_jw_obj_begin(&c->w);
-      xc_jw_key(&c->w, "asset"); xc_jw_str(&c->w, b[i].asset);
-      xc_jw_key(&c->w, "free"); xc__bn_num(&c->w, b[i].free, 8);
-      xc_jw_key(&c->w, "locked"); xc__bn_num(&c->w, b[i].locked, 8);
-      xc_jw_obj_end(&c->w);
+  const struct { const char *m, *verb, *path; bool signed_; } map[] = {
+    {"exchangeInfo", "GET", "/api/v3/exchangeInfo", false},
+    {"depth", "GET", "/api/v3/depth", false},
+    {"trades.recent", "GET", "/api/v3/trades", false},
+    {"trades.aggregate", "GET", "/api/v3/aggTrades", false},
+    {"avgPrice", "GET", "/api/v3/avgPrice", false},
+    {"ticker.24hr", "GET", "/api/v3/ticker/24hr", false},
+    {"ticker.price", "GET", "/api/v3/ticker/price", false},
+    {"ticker.book", "GET", "/api/v3/ticker/bookTicker", false},
+    {"order.place", "POST", "/api/v3/order", true},
+    {"order.test", "POST", "/api/v3/order/test", true},
+    {"order.cancel", "DELETE", "/api/v3/order", true},
+    {"order.status", "GET", "/api/v3/order", true},
+    {"openOrders.status", "GET", "/api/v3/openOrders", true},
+    {"openOrders.cancelAll", "DELETE", "/api/v3/openOrders", true},
+    {"account.status", "GET", "/api/v3/account", true},
+    {"myTrades", "GET", "/api/v3/myTrades", true},
+  };
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+    if (strcmp(m, map[i].m)) continue;
+    xc__sim_acct *acct = NULL;
+    if (map[i].signed_) {
+      const xc__sim_user *u = auth(c, false);
+      if (!u) return c->e.code;
+      acct = u->acct[XC_SIM_BINANCE][XC_SIM_SPOT];
     }
-    xc_jw_arr_end(&c->w);
-    xc_jw_obj_end(&c->w);
-    return 0;
+    return xc__bn_rest_call(st, map[i].verb, map[i].path, &c->p, acct, &c->w, &c->e, NULL);
   }
-  if (!strcmp(m, "openOrders.cancelAll")) {
-    if (!mk) return xc__bn_err_mandatory(&c->e, "symbol");
-    if (xc__sim_orders_open(st->sim, acct, mk, NULL, NULL) == 0)
-      return xc__bn_err_set(&c->e, XC__BN_CANCEL_REJECTED, "Unknown order sent.");
-    xc_jw_arr_begin(&c->w);
-    xc__sim_order_cancel_all(st->sim, acct, mk, write_canceled, c);
-    xc_jw_arr_end(&c->w);
-    return 0;
-  }
-  xc_jw_arr_begin(&c->w); /* openOrders.status */
-  for (int i = 0; i < st->nmkts; i++) {
-    const xc__sim_mkt *mm = st->mk[i].m;
-    if (xc__sim_mkt_instr(mm)->kind != XC_SIM_SPOT || (mk && mm != mk)) continue;
-    xc__sim_orders_open(st->sim, acct, mm, write_open, c);
-  }
-  xc_jw_arr_end(&c->w);
-  return 0;
+  return xc__bn_err_set(&c->e, XC__BN_UNSUPPORTED_OPERATION, "Unknown method.");
 }
 
 /* ---- session glue --------------------------------------------------------------------------- */
@@ -407,7 +367,11 @@ static int method_weight(const char *m, bool *is_order) {
   *is_order = !strcmp(m, "order.place");
   if (!strcmp(m, "order.status")) return 4;
   if (!strcmp(m, "openOrders.status")) return 6;
-  if (!strcmp(m, "account.status")) return 20;
+  if (!strcmp(m, "account.status") || !strcmp(m, "exchangeInfo") || !strcmp(m, "myTrades")) return 20;
+  if (!strcmp(m, "trades.recent")) return 25;
+  if (!strcmp(m, "depth")) return 5;
+  if (!strncmp(m, "ticker.", 7) || !strcmp(m, "avgPrice")) return 2;
+  if (!strcmp(m, "trades.aggregate")) return 4;
   if (!strncmp(m, "session.", 8) || !strncmp(m, "userDataStream.", 15)) return 2;
   return 1;
 }

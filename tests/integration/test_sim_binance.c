@@ -320,6 +320,10 @@ static void test_orders(void **st) {
   http(&r, "GET", g_spot, "/api/v3/openOrders", "symbol=BTCUSDT", NULL, true, true);
   assert_string_equal(r.body, "[]");
   drop(&r);
+  http(&r, "GET", g_spot, "/api/v3/rateLimit/order", NULL, NULL, true, true);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"interval\":\"SECOND\",\"intervalNum\":10,\"limit\":100,\"count\":"));
+  drop(&r);
   /* post-only that would take, FOK that cannot fill, duplicate client id */
   {
     char hi[64];

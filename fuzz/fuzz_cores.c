@@ -136,7 +136,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 6: { /* breaker */
       xc_status st = -(int)(u8(&r) % 40);
       if (u8(&r) & 1) (void)xc_breaker_allow(&br, mono);
-      xc_breaker_record(&br, mono, st);
+      uint32_t back = u8(&r);
+      if (back & 1) xc_breaker_record(&br, mono, st);
+      else xc_breaker_record_started(&br, mono, mono - (back >> 1) * 50, st);
       xc_breaker_state s = xc_breaker_poll(&br, mono);
       CHECK(s == XC_BREAKER_CLOSED || s == XC_BREAKER_OPEN || s == XC_BREAKER_HALF_OPEN);
       xc_breaker_stats bs;

@@ -116,6 +116,7 @@ static void change(xc_breaker *b, uint64_t now, xc_breaker_state to, xc_breaker_
   xc_breaker_state from = b->state;
   if (from == to) return;
   b->state = to;
+  b->entered_at = now;
   if (to == XC_BREAKER_OPEN) {
     b->open_until = now + b->cur_timeout;
     b->n_trips++;
@@ -249,6 +250,22 @@ void xc_breaker_record_outcome(xc_breaker *b, uint64_t now, xc_breaker_outcome o
 
 void xc_breaker_record(xc_breaker *b, uint64_t now, xc_status outcome) {
   xc_breaker_record_outcome(b, now, xc_breaker_classify(outcome), outcome);
+}
+
+void xc_breaker_record_started(xc_breaker *b, uint64_t now, uint64_t started, xc_status outcome) {
+  if (!b) return;
+  xc_breaker_outcome oc = xc_breaker_classify(outcome);
+  if (started < b->entered_at && oc != XC_BREAKER_IGNORE) {
+    clamp_now(b, now);
+    if (oc == XC_BREAKER_FAILURE) {
+      b->n_fail++;
+      b->last_failure = outcome;
+    } else {
+      b->n_ok++;
+    }
+    return;
+  }
+  xc_breaker_record_outcome(b, now, oc, outcome);
 }
 
 void xc_breaker_stats_get(const xc_breaker *b, uint64_t now, xc_breaker_stats *st) {

@@ -83,6 +83,7 @@ struct xc_breaker {
   uint64_t n_ok, n_fail, n_ignored, n_fast, n_trips;
   xc_status last_failure;
   uint64_t last_now;
+  uint64_t entered_at; /* when the current state began */
 };
 
 /* Fills o with the defaults documented above. */
@@ -100,6 +101,12 @@ xc_breaker_outcome xc_breaker_classify(xc_status st);
 xc_status xc_breaker_allow(xc_breaker *b, uint64_t now);
 /* Records a completed request's status (classified with xc_breaker_classify). */
 void xc_breaker_record(xc_breaker *b, uint64_t now, xc_status outcome);
+/* As xc_breaker_record for a request admitted at `started` (the `now` its xc_breaker_allow saw).
+ * An outcome of a request that started before the current state began (e.g. a request in flight
+ * when the breaker tripped, timing out after it went half-open) only updates the totals: it says
+ * nothing about the venue since then and must not re-open the breaker or take a probe's place.
+ * Prefer this to xc_breaker_record. */
+void xc_breaker_record_started(xc_breaker *b, uint64_t now, uint64_t started, xc_status outcome);
 /* Records an already-classified outcome. */
 void xc_breaker_record_outcome(xc_breaker *b, uint64_t now, xc_breaker_outcome oc, xc_status st);
 /* Gives back a half-open probe slot taken by xc_breaker_allow whose request was never sent. */

@@ -240,11 +240,48 @@ static void test_forced(void **state) {
   assert_int_equal(st.window_total, 0);
 }
 
+/* A request in flight when the breaker tripped times out after it went half-open: with its start
+ * time known, that stale failure neither re-opens the breaker nor uses up the probe; the same
+ * outcome through plain xc_breaker_record would have re-opened it. */
+static void test_stale_outcomes(void **state) {
+  (void)state;
+  xc_breaker_opts o;
+  setup_opts(&o);
+  o.consecutive_failures = 2;
+  o.open_timeout_ms = 1000;
+  xc_breaker b;
+  assert_int_equal(xc_breaker_init(&b, &o), XC_OK);
+  assert_int_equal(xc_breaker_allow(&b, 100), XC_OK); /* the slow request, started at 100 */
+  xc_breaker_record_started(&b, 200, 150, XC_ECONN);
+  xc_breaker_record_started(&b, 210, 160, XC_ECONN);
+  assert_int_equal(xc_breaker_state_get(&b), XC_BREAKER_OPEN); /* entered at 210 */
+  assert_int_equal(xc_breaker_allow(&b, 1210), XC_OK);          /* half-open at 1210: the probe */
+  xc_breaker_record_started(&b, 1500, 100, XC_ETIMEDOUT);       /* the slow request times out */
+  assert_int_equal(xc_breaker_state_get(&b), XC_BREAKER_HALF_OPEN);
+  xc_breaker_stats st;
+  xc_breaker_stats_get(&b, 1500, &st);
+  assert_int_equal(st.probes_in_flight, 1);
+  assert_int_equal(st.total_failures, 3);
+  xc_breaker_record_started(&b, 1600, 1210, XC_OK); /* the probe succeeds */
+  assert_int_equal(xc_breaker_state_get(&b), XC_BREAKER_CLOSED);
+  /* in the new closed period, stale outcomes from before it do not count toward a trip */
+  xc_breaker_record_started(&b, 1700, 1000, XC_ETIMEDOUT);
+  xc_breaker_record_started(&b, 1700, 1100, XC_ETIMEDOUT);
+  assert_int_equal(xc_breaker_state_get(&b), XC_BREAKER_CLOSED);
+  xc_breaker_stats_get(&b, 1700, &st);
+  assert_int_equal(st.consecutive_failures, 0);
+  /* fresh ones do */
+  xc_breaker_record_started(&b, 1800, 1650, XC_ETIMEDOUT);
+  xc_breaker_record_started(&b, 1800, 1660, XC_ETIMEDOUT);
+  assert_int_equal(xc_breaker_state_get(&b), XC_BREAKER_OPEN);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_classify),        cmocka_unit_test(test_invalid_opts),
       cmocka_unit_test(test_consecutive_cycle), cmocka_unit_test(test_failure_rate),
       cmocka_unit_test(test_multi_probe),     cmocka_unit_test(test_forced),
+      cmocka_unit_test(test_stale_outcomes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -303,6 +303,21 @@ value:
     if (e == (size_t)-1) goto fail;
     t[k] = (jsmntok_t){JSMN_STRING, (int)p + 1, (int)e, 0, vpar};
     p = e + 1;
+    /* Fast lane for compact arrays of strings (book levels): `,"` continues, `]` closes. */
+    if (vpar == cur && cur >= 0) {
+      while (p + 1 < len && s[p] == ',' && s[p + 1] == '"') {
+        NEWTOK(k);
+        csize++;
+        e = scan_string(s, p + 2, len, &why);
+        if (e == (size_t)-1) {
+          p += 1;
+          goto fail;
+        }
+        t[k] = (jsmntok_t){JSMN_STRING, (int)p + 2, (int)e, 0, vpar};
+        p = e + 1;
+      }
+      if (p < len && s[p] == ']') goto close;
+    }
     goto after_value;
   }
   if (c == '[' || c == '{') {

@@ -25,6 +25,7 @@
 typedef struct evrec {
   xc__ws_event ev;
   uint64_t t_ns;
+  char detail[96];
 } evrec;
 
 typedef struct probe {
@@ -47,6 +48,7 @@ static void p_state(xc__ws *ws, const xc__ws_event *ev, void *user) {
   pthread_mutex_lock(&p->mu);
   if (p->nev < MAXEV) {
     p->ev[p->nev].ev = *ev;
+    snprintf(p->ev[p->nev].detail, sizeof p->ev[p->nev].detail, "%s", ev->detail);
     p->ev[p->nev].ev.detail = "";
     p->ev[p->nev].t_ns = xc_mono_ns();
     p->nev++;
@@ -261,7 +263,7 @@ static void stall(bool tls) {
   xc__ws_opts o;
   fast_opts(&o, x, p);
   o.ping_interval_ms = 50;
-  o.idle_timeout_ms = 300;
+  o.idle_timeout_ms = 400;
   xc__ws *ws;
   assert_int_equal(xc__ws_new(x->e, &o, &ws), XC_OK);
   WAIT_FOR(p_get(p, &p->opens) == 1, 3000);
@@ -277,15 +279,20 @@ static void stall(bool tls) {
   assert_int_equal(p_get(p, &p->opens), 2);
   pthread_mutex_lock(&p->mu);
   uint64_t detected = 0;
+  unsigned silent = 0;
   for (int i = 0; i < p->nev; i++)
-    if (p->ev[i].ev.reason == XC__WSR_IDLE && !detected) detected = p->ev[i].t_ns;
+    if (p->ev[i].ev.reason == XC__WSR_IDLE && !detected) {
+      detected = p->ev[i].t_ns;
+      sscanf(p->ev[i].detail, "no data or pong for %u ms", &silent);
+    }
   pthread_mutex_unlock(&p->mu);
   assert_true(detected > 0);
   double ms = (double)(detected - t0) / 1e6;
-  /* the last pong came at most one ping interval before the stall: detected within
-   * [idle - ping, idle + tick] */
-  printf("  stall detected after %.0f ms (idle_timeout 300 ms)\n", ms);
-  assert_true(ms >= 240 && ms <= 800 * slow()); /* typically 250-330 ms; slack for a loaded machine */
+  printf("  stall detected %.0f ms after it began, after %u ms of silence (idle_timeout 400 ms)\n", ms, silent);
+  /* never early: at least idle_timeout of silence; and soon after the stall (the last pong came
+   * at most one ping interval before it; typically 350-430 ms; slack for a loaded machine) */
+  assert_true(silent >= 400 && silent <= 400 + 300 * slow());
+  assert_true(ms <= 1000 * slow());
   xc_tsrv_kill(c);
   close_and_wait(ws, p);
   env_free(x);

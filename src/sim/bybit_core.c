@@ -304,7 +304,7 @@ void xc__by_write_position(xc_jw *w, xc__by_state *st, const xc__sim_acct *a, co
   xc__by_kv_dec(w, "cumRealisedPnl", p.realized_pnl);
   xc_jw_kv_u64(w, "seq", xc__sim_book_update_id(m));
   xc_jw_kv_bool(w, "isReduceOnly", false);
-  xc_jw_kv_str(w, "mmrSysUpdatedTime", "");
+  xc_jw_kv_str(w, ws ? "mmrSysUpdatedTime" : "mmrSysUpdateTime", ""); /* as the doc examples spell them */
   xc_jw_kv_str(w, "leverageSysUpdatedTime", "");
   xc_jw_kv_str(w, "sessionAvgPrice", "");
   if (sgn)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Conformance: ccxt (pinned, from the npm registry) against `xconn sim` for bybit (spot and linear).
-# Usage: test_ccxt_binance.sh PATH/TO/xconn [spot|linear|all]
+# Conformance: Bybit v5 field names/types against the official doc examples, then ccxt (pinned,
+# from the npm registry) against `xconn sim` for bybit (spot and linear).
+# Usage: test_ccxt_bybit.sh PATH/TO/xconn [spot|linear|all]
 # Installs ccxt with `npm ci` into tests/conformance/node_modules (git-ignored) when missing,
 # starts the simulator on OS-chosen ports, runs the node checks, and always stops the simulator.
 set -euo pipefail
@@ -37,7 +38,14 @@ fi
 cat <&3 >/dev/null &
 echo "endpoints: $line"
 rc=0
-timeout 240 node "$here/ccxt_bybit.mjs" "$line" "$which" || rc=$?
+# field names and JSON types against the official doc examples (../shared/fixtures)
+shared=${XC_SHARED_DIR:-$here/../../../shared}
+if [[ -d $shared/fixtures/vectors ]]; then
+  timeout 60 node "$here/bybit_shapes.mjs" "$line" "$shared" || rc=$?
+else
+  echo "shape check skipped: no $shared/fixtures/vectors"
+fi
+[[ $rc -eq 0 ]] && { timeout 240 node "$here/ccxt_bybit.mjs" "$line" "$which" || rc=$?; }
 # a clean shutdown is part of the test (sanitizer reports and aborts show up here)
 kill -TERM "$pid" 2>/dev/null || true
 src=0

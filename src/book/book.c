@@ -781,6 +781,34 @@ uint64_t xc_book_checksum(const xc_book *b) {
 
 /* ---- feeding ------------------------------------------------------------------------------------ */
 
+/* Binance partial depth: each message is the whole top-N book. */
+static xc_status partial_msg(xc_book *b, const xc_depth_msg *m, int64_t recv_ns, xc_book_outcome *oc) {
+  if (m->last_id != XC_DEPTH_ABSENT && b->last_id != XC_DEPTH_ABSENT && m->last_id < b->last_id) {
+    b->st.stale_ids++;
+    *oc = XC_BOOK_O_STALE_ID;
+    return XC_OK;
+  }
+  xc_status st = xc__book_load(b, m);
+  if (st != XC_OK || (b->o.resync_on_crossed && xc__book_crossed(b))) {
+    if (st == XC_OK) b->st.crossed++;
+    else b->st.bad_messages++;
+    b->st.resyncs++;
+    xc__book_clear(b);
+    b->last_id = XC_DEPTH_ABSENT;
+    xc__book_set_state(b, b->was_live ? XC_BOOK_RESYNCING : XC_BOOK_SYNCING,
+                       st == XC_OK ? XC_BOOK_R_CROSSED : XC_BOOK_R_BAD_MESSAGE, recv_ns);
+    *oc = XC_BOOK_O_RESYNC;
+    return st;
+  }
+  b->st.snapshots++;
+  b->st.applied++;
+  b->last_recv_ns = recv_ns;
+  xc__book_set_state(b, XC_BOOK_LIVE, XC_BOOK_R_SYNCED, recv_ns);
+  xc__book_publish(b);
+  *oc = XC_BOOK_O_SNAPSHOT;
+  return XC_OK;
+}
+
 static xc_status dispatch(xc_book *b, const xc_depth_msg *m, int64_t recv_ns, xc_book_outcome *oc, bool rest) {
   *oc = XC_BOOK_O_IGNORED;
   if (m->kind == XC_DEPTH_NONE) {
@@ -796,8 +824,14 @@ static xc_status dispatch(xc_book *b, const xc_depth_msg *m, int64_t recv_ns, xc
     b->last_msg_ns = recv_ns;
     return xc__bybit_msg(b, m, recv_ns, oc);
   }
-  if (rest || m->kind == XC_DEPTH_SNAPSHOT) return xc__binance_snapshot(b, m, recv_ns, oc);
+  if (rest) return xc__binance_snapshot(b, m, recv_ns, oc);
   b->last_msg_ns = recv_ns;
+  if (b->o.partial_stream) return partial_msg(b, m, recv_ns, oc);
+  if (m->kind != XC_DEPTH_DIFF) {
+    /* a partial-depth message on a diff book's socket: not ours */
+    b->st.ignored++;
+    return XC_OK;
+  }
   return xc__binance_diff(b, m, recv_ns, oc);
 }
 

@@ -46,6 +46,9 @@ typedef struct xc_book_opts {
   bool resync_on_crossed;  /* best bid >= best ask after an update -> resync (default true) */
   bool bybit_strict_u;     /* Bybit deltas must have u == prev u + 1 (default true) */
   uint32_t snapshot_limit; /* "limit" to request (default spot 5000, futures 1000, Bybit 0) */
+  bool partial_stream;     /* Binance partial book depth (@depth5/10/20): every message is a whole
+                            * top-N book that replaces the local one; no snapshot, no sequence
+                            * (older ids are dropped). Default false. */
 } xc_book_opts;
 
 /* What the driver must do next, or what happened. */

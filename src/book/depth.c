@@ -660,7 +660,15 @@ xc_status xc_depth_decode_binance_ws(xc_depth_dec *d, const char *buf, size_t le
   scan s;
   xc_status st = run(d, buf, len, out, &s);
   if (st != XC_OK) return st;
-  if (!(s.seen & F_EVT) || s.e_len != 11 || memcmp(s.e, "depthUpdate", 11) != 0) return XC_OK;
+  if (!(s.seen & F_EVT)) {
+    /* spot partial book depth (<symbol>@depth<N>): {"lastUpdateId","bids","asks"}, no "e" */
+    if ((s.seen & F_LUID) && (s.seen & F_B) && (s.seen & F_A)) {
+      out->kind = XC_DEPTH_SNAPSHOT;
+      out->last_id = s.LUID;
+    }
+    return XC_OK;
+  }
+  if (s.e_len != 11 || memcmp(s.e, "depthUpdate", 11) != 0) return XC_OK;
   if (!(s.seen & F_U1)) return missing(d, "U");
   if (!(s.seen & F_U)) return missing(d, "u");
   if (!(s.seen & F_B)) return missing(d, "b");

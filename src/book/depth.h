@@ -74,8 +74,9 @@ typedef struct xc_depth_dec {
 void xc_depth_dec_init(xc_depth_dec *d);
 void xc_depth_dec_free(xc_depth_dec *d);
 
-/* Binance WS message: depthUpdate (spot or futures, raw or combined). Anything else that is
- * valid JSON gives kind XC_DEPTH_NONE and XC_OK. XC_EPARSE on malformed input or on a
+/* Binance WS message: depthUpdate (spot or futures, raw or combined) gives DIFF; a spot partial
+ * depth message ({"lastUpdateId","bids","asks"}) gives SNAPSHOT. Anything else that is valid
+ * JSON gives kind XC_DEPTH_NONE and XC_OK. XC_EPARSE on malformed input or on a
  * depthUpdate missing U/u/b/a; XC_ERANGE on numbers that do not fit. */
 xc_status xc_depth_decode_binance_ws(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out);
 /* Binance REST depth body ({"lastUpdateId":..,"bids":[..],"asks":[..]}). kind = SNAPSHOT. */

@@ -280,10 +280,44 @@ static void test_doc_payloads(void **state) {
   assert_true(m.first_id == 157 && m.last_id == 160 && m.nbids == 1 && m.nasks == 1);
   assert_true(m.bids[0].px_m == 24 && m.bids[0].px_frac == 4 && m.bids[0].qty_m == 10);
   free(j);
-  /* partial depth (not a diff: no "e") is not taken for a diff */
+  /* partial depth (no "e") is a whole top-N book, never a diff */
   j = doc_json("fixtures/vectors/ws_payloads.json", "web-socket-streams.md#Partial Book Depth Streams");
   assert_int_equal(xc_depth_decode_binance_ws(&d, j, strlen(j), &m), XC_OK);
-  assert_int_equal(m.kind, XC_DEPTH_NONE);
+  assert_int_equal(m.kind, XC_DEPTH_SNAPSHOT);
+  assert_true(m.last_id == 160 && m.nbids == 1 && m.nasks == 1);
+  {
+    /* on a diff book it is ignored; on a partial-stream book it replaces the book */
+    xc_book_opts po;
+    xc_book_opts_default(&po, XC_BOOK_BINANCE_SPOT);
+    xc_book *pb = NULL;
+    assert_int_equal(xc_book_new(&po, &pb), XC_OK);
+    xc_book_outcome poc;
+    assert_int_equal(xc_book_feed(pb, j, strlen(j), 1, &poc), XC_OK);
+    assert_int_equal(poc, XC_BOOK_O_IGNORED);
+    assert_int_equal(xc_book_state_get(pb), XC_BOOK_SYNCING);
+    xc_book_free(pb);
+    po.partial_stream = true;
+    assert_int_equal(xc_book_new(&po, &pb), XC_OK);
+    assert_int_equal(xc_book_feed(pb, j, strlen(j), 1, &poc), XC_OK);
+    assert_int_equal(poc, XC_BOOK_O_SNAPSHOT);
+    assert_int_equal(xc_book_state_get(pb), XC_BOOK_LIVE);
+    assert_true(xc_book_update_id(pb) == 160);
+    /* an older one is dropped, a newer one replaces */
+    const char *old = "{\"lastUpdateId\":150,\"bids\":[[\"1\",\"1\"]],\"asks\":[[\"2\",\"1\"]]}";
+    assert_int_equal(xc_book_feed(pb, old, strlen(old), 2, &poc), XC_OK);
+    assert_int_equal(poc, XC_BOOK_O_STALE_ID);
+    const char *nw = "{\"lastUpdateId\":170,\"bids\":[[\"1\",\"1\"],[\"0.9\",\"2\"]],\"asks\":[[\"2\",\"1\"]]}";
+    assert_int_equal(xc_book_feed(pb, nw, strlen(nw), 3, &poc), XC_OK);
+    assert_int_equal(poc, XC_BOOK_O_SNAPSHOT);
+    assert_int_equal(xc_book_levels(pb, XC_BOOK_BID), 2);
+    /* futures partial depth has the depthUpdate shape: still a whole book in this mode */
+    const char *fut = "{\"e\":\"depthUpdate\",\"E\":1,\"T\":1,\"s\":\"BTCUSDT\",\"U\":171,\"u\":180,\"pu\":170,"
+                      "\"b\":[[\"1.5\",\"1\"]],\"a\":[[\"2\",\"3\"]]}";
+    assert_int_equal(xc_book_feed(pb, fut, strlen(fut), 4, &poc), XC_OK);
+    assert_int_equal(poc, XC_BOOK_O_SNAPSHOT);
+    assert_int_equal(xc_book_levels(pb, XC_BOOK_BID), 1);
+    xc_book_free(pb);
+  }
   free(j);
   /* Binance REST depth doc example */
   j = doc_json("fixtures/vectors/rest_doc_examples.json", "rest-api.md#Order book");

@@ -527,8 +527,10 @@ static xc_status field(scan *s, const char *k, size_t klen, int depth) {
     /* Some venues send ids as null in odd replies: only numbers are accepted as ids. */
     const char *at = s->p;
     st = int_value(s, iv);
-    if (st == XC_ETYPE) {
-      s->p = at; /* not an integer: skip it like an unknown value */
+    /* not an integer: skip it like an unknown value; a timestamp that does not fit is only
+     * informational, so it is dropped too (ids that do not fit stay an error) */
+    if (st == XC_ETYPE || (st == XC_ERANGE && (f & (F_E | F_T | F_TS | F_CTS)))) {
+      s->p = at;
       return skip_value(s, depth);
     }
     if (st != XC_OK) return st;

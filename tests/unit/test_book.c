@@ -206,6 +206,12 @@ static void test_decode_binance(void **state) {
   const char *expo = "{\"e\":\"depthUpdate\",\"T\":1626992E741024,\"U\":1,\"u\":2,\"b\":[],\"a\":[]}";
   assert_int_equal(xc_depth_decode_binance_ws(&d, expo, strlen(expo), &m), XC_OK);
   assert_true(m.txn_ms == XC_DEPTH_ABSENT && m.last_id == 2);
+  /* regression (fuzz): a timestamp beyond int64 is dropped, an id beyond int64 is an error */
+  const char *bigE = "{\"e\":\"depthUpdate\",\"E\":99999999999999999999999,\"U\":1,\"u\":2,\"b\":[],\"a\":[]}";
+  assert_int_equal(xc_depth_decode_binance_ws(&d, bigE, strlen(bigE), &m), XC_OK);
+  assert_true(m.event_ms == XC_DEPTH_ABSENT && m.last_id == 2);
+  const char *bigU = "{\"e\":\"depthUpdate\",\"U\":99999999999999999999999,\"u\":2,\"b\":[],\"a\":[]}";
+  assert_int_equal(xc_depth_decode_binance_ws(&d, bigU, strlen(bigU), &m), XC_ERANGE);
   /* regression (fuzz): invalid UTF-8 in a string is malformed, as for the general reader */
   const char *utf = "{\"stream\":\"a\xff\",\"data\":{}}";
   assert_int_equal(xc_depth_decode_binance_ws(&d, utf, strlen(utf), &m), XC_EPARSE);

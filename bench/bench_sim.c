@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,7 @@ static void engine_only(void) {
 }
 
 int main(void) {
+  signal(SIGPIPE, SIG_IGN);
   double secs = getenv("XC_BENCH_SECONDS") ? atof(getenv("XC_BENCH_SECONDS")) : 3.0;
   if (secs <= 0 || secs > 60) secs = 3.0;
   engine_only();

@@ -1,6 +1,7 @@
 /* The simulator object: options, lifecycle, the loop thread, cross-thread calls, clock, timers,
  * credentials and the public admin wrappers of xconn/sim.h. */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <time.h>
 #include <openssl/crypto.h>
@@ -320,6 +321,7 @@ xc_status xc_sim_new(const xc_sim_opts *opts, xc_sim **out) {
   sim->opts.symbols = sim->symbols;
   sim->opts.config_path = sim->config_path;
   sim->rate_pct = sim->opts.rate_limit_pct;
+  sim->bg_max_orders = 400;
   sim->fe_rng = sim->opts.seed * 0x2545F4914F6CDD1Dull + 7;
   if (st == XC_OK && uv_loop_init(&sim->loop) != 0) st = XC_EIO;
   if (st == XC_OK) {
@@ -360,6 +362,12 @@ xc_status xc_sim_run(xc_sim *sim) {
   sim->loop_thread = pthread_self();
   sim->running = true;
   pthread_mutex_unlock(&sim->mu);
+  /* A write to a peer that went away must fail with EPIPE, not kill the process: block SIGPIPE
+   * on this thread (it is a thread-directed signal) and swallow any pending one at the end. */
+  sigset_t pipe_set, old_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
   uv_timer_start(&sim->house, house_cb, 50, 50);
   uv_timer_start(&sim->bg_timer, bg_cb, sim->opts.bg_tick_ms, sim->opts.bg_tick_ms);
   if (sim->stopping) wake_cb(&sim->wake);
@@ -368,6 +376,10 @@ xc_status xc_sim_run(xc_sim *sim) {
   sim->running = false;
   pthread_mutex_unlock(&sim->mu);
   drain_cmds(sim);
+  struct timespec zero = {0, 0};
+  while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE) {
+  }
+  pthread_sigmask(SIG_SETMASK, &old_set, NULL);
   return XC_OK;
 }
 

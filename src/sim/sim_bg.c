@@ -9,7 +9,6 @@
 
 #include "sim/sim_core.h"
 
-#define BG_MAX_ORDERS 400
 #define BG_MIN_LEVELS 8
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -43,7 +42,7 @@ static void ensure_levels(xc__sim_mkt *m) {
   int64_t gap = gap_of(m);
   for (int s = 0; s < 2; s++) {
     int k = 1;
-    while (m->side[s].n < BG_MIN_LEVELS && m->nbg < BG_MAX_ORDERS && k < 64) {
+    while (m->side[s].n < BG_MIN_LEVELS && m->nbg < m->sim->bg_max_orders && k < 64) {
       int64_t ref;
       const sim_book_side *sd = &m->side[s];
       if (sd->n) ref = sd->lv[0].px; /* the worst level: extend outward */
@@ -105,7 +104,7 @@ static void bg_action(xc__sim_mkt *m) {
       px = d == 0 && ba - bb > 1 ? ba - 1 : ba + gap * (d - 1 > 0 ? d - 1 : 0);
       if (px <= bb) px = bb + 1;
     }
-    if (m->nbg < BG_MAX_ORDERS && px > 0)
+    if (m->nbg < m->sim->bg_max_orders && px > 0)
       xc__sim_bg_place(m, (xc__sim_side)side, px, m->bg_lot * (1 + rint_(r, 5)), false);
   } else if (roll < 75) {
     if (m->nbg > 0) xc__sim_bg_cancel(m, m->bg_orders[rint_(r, m->nbg)]);
@@ -122,7 +121,7 @@ static void bg_action(xc__sim_mkt *m) {
     m->bg_mid += step * gap;
   }
   /* cap the background book: cancel a random order when over the limit */
-  while (m->nbg > BG_MAX_ORDERS) xc__sim_bg_cancel(m, m->bg_orders[rint_(r, m->nbg)]);
+  while (m->nbg > m->sim->bg_max_orders) xc__sim_bg_cancel(m, m->bg_orders[rint_(r, m->nbg)]);
   bids = &m->side[XC__SIM_BUY];
   asks = &m->side[XC__SIM_SELL];
   if (bids->n && asks->n) m->bg_mid = (bids->lv[bids->n - 1].px + asks->lv[asks->n - 1].px) / 2;

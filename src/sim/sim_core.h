@@ -20,6 +20,7 @@
 #define XC__SIM_MAX_OPEN_PER_MKT 200
 #define XC__SIM_MAX_ASSETS 32
 #define XC__SIM_MAX_MKTS 64
+#define XC__SIM_BATCH_MAX_CHANGED 4096 /* distinct changed levels per depth-batch window */
 
 /* ---- server ---------------------------------------------------------------------------------- */
 
@@ -177,6 +178,7 @@ struct xc__sim_depth_batch {
   sim_changed *ch;
   int nch, capch;
   uint64_t *ht;     /* set of (px, side) keys in ch */
+  bool overflow;    /* more than XC__SIM_BATCH_MAX_CHANGED levels since the last flush */
   size_t htcap;
   xc__sim_level *out[2];
   int capout[2];
@@ -283,6 +285,7 @@ struct xc_sim {
   int64_t clock_shift_ms;
   uint64_t fe_rng;
   uint32_t rate_pct;
+  int bg_max_orders;    /* background orders per market (400) */
   uint32_t latency_ms;
   int http_fault_status, http_fault_n;
   int dup_n, reorder_n;

@@ -333,6 +333,13 @@ static void batch_note(xc__sim_mkt *m, int s, int64_t px) {
   for (xc__sim_depth_batch *b = m->batches; b; b = b->next) {
     if (!b->first_id) b->first_id = m->update_id;
     b->last_id = m->update_id;
+    if (b->overflow) continue;
+    if (b->nch >= XC__SIM_BATCH_MAX_CHANGED) {
+      /* bounded memory: too many distinct levels in one window; the diff will be dropped
+       * (a sequence gap the client recovers from by resyncing) */
+      b->overflow = true;
+      continue;
+    }
     if (b->nch == b->capch) {
       int nc = b->capch ? b->capch * 2 : 64;
       sim_changed *p = realloc(b->ch, (size_t)nc * sizeof *p);
@@ -378,6 +385,7 @@ void xc__sim_depth_batch_free(xc__sim_depth_batch *b) {
 
 void xc__sim_depth_batch_reset(xc__sim_depth_batch *b) {
   ch_clear(b);
+  b->overflow = false;
   b->first_id = b->last_id = 0;
   b->prev_last = b->mkt->update_id;
 }
@@ -400,6 +408,12 @@ bool xc__sim_depth_batch_flush(xc__sim_depth_batch *b, xc__sim_depth_diff *out) 
   if (b->gap_seen != m->gap_serial) {
     b->gap_seen = m->gap_serial;
     b->drop_left = (int)m->gap_pending;
+  }
+  if (b->overflow) {
+    b->overflow = false;
+    ch_clear(b);
+    out->dropped = true;
+    return true;
   }
   if (b->drop_left > 0) {
     b->drop_left--;

@@ -330,7 +330,9 @@ xc_dec xc__sim_mark_price(const xc__sim_mkt *m);
  * stream's cadence (Binance 100/250/500/1000 ms, Bybit 10-200 ms) and sends one diff message.
  * The ids line up with snapshots: a snapshot with lastUpdateId L is followed by the flush whose
  * first_id <= L + 1 <= last_id. The book-gap fault makes the next flush come back dropped
- * (ids consumed, nothing to send): the client sees first_id != previous last_id + 1. */
+ * (ids consumed, nothing to send): the client sees first_id != previous last_id + 1.
+ * Memory is bounded: a window with more than 4096 distinct changed levels also comes back
+ * dropped (never seen at realistic rates; the client resyncs as after any gap). */
 typedef struct xc__sim_depth_batch xc__sim_depth_batch;
 
 typedef struct xc__sim_depth_diff {

@@ -168,7 +168,11 @@ static void write_cb(uv_write_t *w, int status) {
   sim_conn *c = w->data;
   c->writing = false;
   xc_buf_reset(&c->fly);
-  if (c->fly.cap > (1u << 20)) xc_buf_free(&c->fly); /* give back burst memory */
+  /* give back burst memory once the queue drained (steady load stays below this) */
+  if (!c->pend.len) {
+    if (c->fly.cap > (256u << 10)) xc_buf_free(&c->fly);
+    if (c->pend.cap > (256u << 10)) xc_buf_free(&c->pend);
+  }
   if (c->closing) return;
   if (status < 0) {
     xc__sim_conn_close(c);

@@ -475,6 +475,19 @@ static void test_depth_batches(void **state) {
   }
   assert_int_equal(gaps, 1);
   assert_true(sim->trades_total > 0);
+  /* bounded memory: more than 4096 distinct changed levels in one window -> a dropped diff */
+  xc__sim_depth_diff d;
+  xc__sim_depth_batch_flush(b, &d);
+  xc__sim_action_begin(sim);
+  for (int i = 0; i < XC__SIM_BATCH_MAX_CHANGED + 10; i++)
+    xc__sim_bg_place(m, XC__SIM_BUY, 1000000 + i, 1, false); /* 10000.00 .. far below the asks */
+  xc__sim_action_end(sim);
+  assert_true(xc__sim_depth_batch_flush(b, &d));
+  assert_true(d.dropped);
+  assert_int_equal(d.prev_last_id, last = d.prev_last_id);
+  xc__sim_bg_tick(sim);
+  assert_true(xc__sim_depth_batch_flush(b, &d));
+  assert_false(d.dropped);
   xc__sim_depth_batch_free(b);
 }
 

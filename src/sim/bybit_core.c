@@ -716,6 +716,36 @@ int xc__by_order_cancel(xc__by_state *st, const xc__sim_user *u, xc_json *j, int
   return 0;
 }
 
+/* ---- per-UID per-endpoint limits ---- */
+
+bool xc__by_take(xc__by_state *st, const char *key, int real_limit, bool spot, int64_t *lim, int64_t *left,
+                 int64_t *reset) {
+  int li = -1;
+  for (int i = 0; i < st->neps && li < 0; i++)
+    if (!strcmp(st->eps[i].path, key)) li = i;
+  if (li < 0 && st->neps < XC__BY_NEP) {
+    li = st->neps++;
+    st->eps[li].path = key;
+    st->eps[li].w[0].span_ms = st->eps[li].w[1].span_ms = 1000;
+  }
+  int64_t now = xc__sim_now_ms(st->sim);
+  *lim = xc__sim_limit(st->sim, real_limit);
+  *reset = now;
+  if (li < 0) {
+    *left = *lim;
+    return true;
+  }
+  xc__sim_window *w = &st->eps[li].w[spot ? 1 : 0];
+  int64_t used = xc__sim_window_add(w, now, 1);
+  bool over = used > *lim;
+  if (over) {
+    w->used--; /* refused requests do not consume quota */
+    *reset = w->start_ms + w->span_ms;
+  }
+  *left = over ? 0 : *lim - used;
+  return !over;
+}
+
 /* ---- signer --------------------------------------------------------------------------------- */
 
 xc_signer *xc__by_signer(xc__by_state *st, const xc__sim_user *u) {

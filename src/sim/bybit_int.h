@@ -13,7 +13,7 @@
 #define XC__BY_MAX_MKTS 64
 #define XC__BY_NDEPTH 4          /* orderbook.1, .50, .200, .1000 */
 #define XC__BY_CLOSED_MAX 500    /* recent closed orders kept (order/realtime openOnly=1) */
-#define XC__BY_NEP 16            /* rate-limited private endpoints */
+#define XC__BY_NEP 24            /* rate-limited private endpoints */
 #define XC__BY_NTICK 24          /* ticker fields */
 
 extern const int xc__by_depths[XC__BY_NDEPTH];       /* 1, 50, 200, 1000 */
@@ -133,6 +133,11 @@ int xc__by_order_create(xc__by_state *st, const xc__sim_user *u, xc_json *j, int
                         size_t oid_cap, char *link, size_t link_cap, xc__by_err *e);
 int xc__by_order_cancel(xc__by_state *st, const xc__sim_user *u, xc_json *j, int obj, char *oid,
                         size_t oid_cap, char *link, size_t link_cap, xc__by_err *e);
+/* Takes one unit of the per-UID quota `key` (a static string: REST path or WS op) for spot or
+ * linear: false when over (nothing taken). *lim, *left and *reset are the X-Bapi-Limit,
+ * -Status and -Reset-Timestamp values. */
+bool xc__by_take(xc__by_state *st, const char *key, int real_limit, bool spot, int64_t *lim, int64_t *left,
+                 int64_t *reset);
 /* Copies a JSON string or number value's text (NUL-terminated). XC_ENOTFOUND when absent. */
 xc_status xc__by_json_text(xc_json *j, int obj, const char *key, char *buf, size_t cap);
 

@@ -141,29 +141,13 @@ static bool auth(rctx *c, const char *payload, size_t plen) {
 
 /* Per-UID per-endpoint limit; adds X-Bapi-Limit* headers. False (and 10006 written) when over. */
 static bool limit(rctx *c, const route *r, bool spot) {
-  xc__by_state *st = c->st;
-  int li = -1;
-  for (int i = 0; i < st->neps; i++)
-    if (st->eps[i].path == r->path) li = i;
-  if (li < 0) {
-    if (st->neps >= XC__BY_NEP) return true;
-    li = st->neps++;
-    st->eps[li].path = r->path;
-    st->eps[li].w[0].span_ms = st->eps[li].w[1].span_ms = 1000;
-  }
-  xc__sim_window *w = &st->eps[li].w[spot ? 1 : 0];
-  int64_t lim = xc__sim_limit(st->sim, spot && r->lim_spot ? r->lim_spot : r->lim_linear);
-  int64_t now = xc__sim_now_ms(st->sim);
-  int64_t used = xc__sim_window_add(w, now, 1);
-  int64_t left = lim - used;
-  bool over = left < 0;
-  if (over) w->used--; /* refused requests do not consume quota */
+  int64_t lim, left, reset;
+  bool ok = xc__by_take(c->st, r->path, spot && r->lim_spot ? r->lim_spot : r->lim_linear, spot, &lim, &left, &reset);
   xc__sim_resp_header(c->resp, "X-Bapi-Limit", "%lld", (long long)lim);
-  xc__sim_resp_header(c->resp, "X-Bapi-Limit-Status", "%lld", (long long)(left < 0 ? 0 : left));
-  xc__sim_resp_header(c->resp, "X-Bapi-Limit-Reset-Timestamp", "%lld",
-                      (long long)(over ? w->start_ms + w->span_ms : now));
-  if (over) send_err(c, 10006, "Too many visits. Exceeded the API Rate Limit.");
-  return !over;
+  xc__sim_resp_header(c->resp, "X-Bapi-Limit-Status", "%lld", (long long)left);
+  xc__sim_resp_header(c->resp, "X-Bapi-Limit-Reset-Timestamp", "%lld", (long long)reset);
+  if (!ok) send_err(c, 10006, "Too many visits. Exceeded the API Rate Limit.");
+  return ok;
 }
 
 /* The IP limit: 600 requests per 5 s, then HTTP 403 for 10 minutes (lifted early when the admin

@@ -809,8 +809,12 @@ static void priv_sub(xc__by_state *st, xc__sim_ws *ws, xc__by_sess *s, xc_json *
 }
 
 /* Trade-stream reply (camelCase). */
+typedef struct lim3 {
+  int64_t lim, left, reset;
+} lim3;
+
 static void trade_reply(xc__sim_ws *ws, xc__by_sess *s, const char *req_id, int code, const char *msg,
-                        const char *op, const char *oid, const char *link, bool with_hdr) {
+                        const char *op, const char *oid, const char *link, const lim3 *hdr) {
   xc_buf b;
   xc_buf_init(&b);
   xc_jw w;
@@ -832,15 +836,18 @@ static void trade_reply(xc__sim_ws *ws, xc__by_sess *s, const char *req_id, int 
     xc_jw_obj_begin(&w);
     xc_jw_obj_end(&w);
   }
-  if (with_hdr) {
+  if (hdr) {
     int64_t now = xc__sim_now_ms(xc__sim_ws_sim(ws));
-    char t[24];
+    char t[24], l[24], left[24], rs[24];
     snprintf(t, sizeof t, "%lld", (long long)now);
+    snprintf(l, sizeof l, "%lld", (long long)hdr->lim);
+    snprintf(left, sizeof left, "%lld", (long long)hdr->left);
+    snprintf(rs, sizeof rs, "%lld", (long long)hdr->reset);
     xc_jw_key(&w, "header");
     xc_jw_obj_begin(&w);
-    xc_jw_kv_str(&w, "X-Bapi-Limit", "10");
-    xc_jw_kv_str(&w, "X-Bapi-Limit-Status", "9");
-    xc_jw_kv_str(&w, "X-Bapi-Limit-Reset-Timestamp", t);
+    xc_jw_kv_str(&w, "X-Bapi-Limit", l);
+    xc_jw_kv_str(&w, "X-Bapi-Limit-Status", left);
+    xc_jw_kv_str(&w, "X-Bapi-Limit-Reset-Timestamp", rs);
     xc_jw_kv_str(&w, "Traceid", s->conn_id);
     xc_jw_kv_str(&w, "Timenow", t);
     xc_jw_obj_end(&w);
@@ -901,11 +908,11 @@ static void trade_op(xc__by_state *st, xc__sim_ws *ws, xc__by_sess *s, xc_json *
                      const char *req_id) {
   bool create = !strcmp(op, "order.create");
   if (!create && strcmp(op, "order.cancel")) {
-    trade_reply(ws, s, req_id, 10404, "op not found", op, NULL, NULL, false);
+    trade_reply(ws, s, req_id, 10404, "op not found", op, NULL, NULL, NULL);
     return;
   }
   if (!s->user) {
-    trade_reply(ws, s, req_id, 10003, "Request not authorized", op, "", "", false);
+    trade_reply(ws, s, req_id, 10003, "Request not authorized", op, "", "", NULL);
     return;
   }
   int hdr = xc_json_get(j, 0, "header");
@@ -918,25 +925,35 @@ static void trade_op(xc__by_state *st, xc__sim_ws *ws, xc__by_sess *s, xc_json *
   long long t = strtoll(ts, &end, 10), win = rw[0] ? strtoll(rw, NULL, 10) : 5000;
   int64_t now = xc__sim_now_ms(st->sim);
   if (!ts[0] || *end) {
-    trade_reply(ws, s, req_id, 10001, "X-BAPI-TIMESTAMP is required", op, "", "", true);
+    trade_reply(ws, s, req_id, 10001, "X-BAPI-TIMESTAMP is required", op, "", "", NULL);
     return;
   }
   if (!(now - win <= t && t < now + 1000)) {
-    trade_reply(ws, s, req_id, 10002, "invalid timestamp or recv_window", op, "", "", true);
+    trade_reply(ws, s, req_id, 10002, "invalid timestamp or recv_window", op, "", "", NULL);
     return;
   }
   int args = xc_json_get(j, 0, "args");
   int obj = args >= 0 && xc_json_count(j, args) == 1 ? xc_json_at(j, args, 0) : -1;
   if (obj < 0 || xc_json_type_of(j, obj) != XC_JSON_OBJECT) {
-    trade_reply(ws, s, req_id, 10001, "Params Error", op, "", "", true);
+    trade_reply(ws, s, req_id, 10001, "Params Error", op, "", "", NULL);
+    return;
+  }
+  /* the order-entry stream has its own per-UID quota (shared with the batch endpoints on the
+   * venue), same per-second numbers as the REST endpoints */
+  char cat[16];
+  bool spot = xc__by_json_text(j, obj, "category", cat, sizeof cat) == XC_OK && !strcmp(cat, "spot");
+  lim3 lh;
+  if (!xc__by_take(st, create ? "ws:order.create" : "ws:order.cancel", spot ? 20 : 10, spot, &lh.lim, &lh.left,
+                   &lh.reset)) {
+    trade_reply(ws, s, req_id, 10006, "Too many visits. Exceeded the API Rate Limit.", op, "", "", &lh);
     return;
   }
   char oid[64], link[64];
   xc__by_err e;
   int rc = create ? xc__by_order_create(st, s->user, j, obj, oid, sizeof oid, link, sizeof link, &e)
                   : xc__by_order_cancel(st, s->user, j, obj, oid, sizeof oid, link, sizeof link, &e);
-  if (rc) trade_reply(ws, s, req_id, e.code, e.msg, op, "", "", true);
-  else trade_reply(ws, s, req_id, 0, "OK", op, oid, link, true);
+  if (rc) trade_reply(ws, s, req_id, e.code, e.msg, op, "", "", &lh);
+  else trade_reply(ws, s, req_id, 0, "OK", op, oid, link, &lh);
 }
 
 static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
@@ -951,7 +968,7 @@ static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
   bool has_req = false;
   if (xc_json_parse(&j, data, len) != XC_OK || xc_json_type_of(&j, 0) != XC_JSON_OBJECT ||
       xc__by_json_text(&j, 0, "op", op, sizeof op) != XC_OK) {
-    if (s->kind == XC__BY_WS_TRADE) trade_reply(ws, s, NULL, 10001, "Params Error", "", NULL, NULL, false);
+    if (s->kind == XC__BY_WS_TRADE) trade_reply(ws, s, NULL, 10001, "Params Error", "", NULL, NULL, NULL);
     else pub_reply(ws, s, false, "error:param error", NULL, op);
     xc_json_free(&j);
     return;
@@ -1001,7 +1018,7 @@ static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
     }
   } else if (!strcmp(op, "auth")) {
     int code = do_auth(st, s, &j, msg, sizeof msg);
-    if (s->kind == XC__BY_WS_TRADE) trade_reply(ws, s, rid, code, code ? msg : "OK", "auth", NULL, NULL, false);
+    if (s->kind == XC__BY_WS_TRADE) trade_reply(ws, s, rid, code, code ? msg : "OK", "auth", NULL, NULL, NULL);
     else pub_reply(ws, s, code == 0, code ? msg : "", rid, "auth");
   } else if (s->kind == XC__BY_WS_PRIVATE) {
     if (!strcmp(op, "subscribe") || !strcmp(op, "unsubscribe")) priv_sub(st, ws, s, &j, op[0] == 's', rid);

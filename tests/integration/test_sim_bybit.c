@@ -774,6 +774,23 @@ static void test_ws_private(void **st) {
   snprintf(req, sizeof req, "\"reqId\":\"c2\"");
   assert_non_null(ws_wait(c, req, m, 1 << 20, 2000));
   assert_non_null(strstr(m, "\"retCode\":110001"));
+  /* the stream's own per-second quota: 10/s linear scaled to 1/s */
+  xc_sim_set_rate_limit_pct(g_sim, 10);
+  int limited = 0;
+  for (int i = 0; i < 4; i++) {
+    snprintf(req, sizeof req,
+             "{\"reqId\":\"l%d\",\"header\":{\"X-BAPI-TIMESTAMP\":\"%lld\"},\"op\":\"order.cancel\","
+             "\"args\":[{\"category\":\"linear\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"none\"}]}",
+             i, (long long)now_ms());
+    ws_send(c, req);
+    char rid[16];
+    snprintf(rid, sizeof rid, "\"reqId\":\"l%d\"", i);
+    assert_non_null(ws_wait(c, rid, m, 1 << 20, 2000));
+    assert_non_null(strstr(m, "\"X-Bapi-Limit\":\"1\""));
+    if (strstr(m, "\"retCode\":10006")) limited++;
+  }
+  xc_sim_set_rate_limit_pct(g_sim, 100);
+  assert_true(limited >= 2);
   ws_close(c);
   free(m);
 }

@@ -857,11 +857,52 @@ static void test_mutations(void **st) {
   free(m);
 }
 
+/* Figure, not an assertion on speed: public messages per second one client receives from a busy
+ * market (every topic of both linear symbols on one connection). */
+static void test_throughput(void **st) {
+  (void)st;
+  xc_sim_opts o;
+  xc_sim_opts_default(&o);
+  o.quiet = true;
+  o.seed = 5;
+  o.bg_tick_ms = 1;
+  o.bg_actions = 50;
+  xc_sim *sim;
+  assert_int_equal(xc_sim_new(&o, &sim), XC_OK);
+  assert_int_equal(xc_sim_start(sim), XC_OK);
+  int saved = g_ws_port;
+  g_ws_port = xc_sim_port(sim, XC_SIM_EP_BYBIT_WS);
+  wsc *c = ws_new("/v5/public/linear");
+  g_ws_port = saved;
+  ws_send(c, "{\"op\":\"subscribe\",\"args\":[\"orderbook.1.BTCUSDT\",\"orderbook.50.BTCUSDT\",\"orderbook.200.BTCUSDT\","
+             "\"orderbook.1000.BTCUSDT\",\"publicTrade.BTCUSDT\",\"tickers.BTCUSDT\",\"orderbook.50.ETHUSDT\","
+             "\"publicTrade.ETHUSDT\",\"tickers.ETHUSDT\"]}");
+  char *m = malloc(1 << 20);
+  assert_non_null(ws_wait(c, "\"success\":true", m, 1 << 20, 2000));
+  uint64_t n = 0, bytes = 0, tr0 = 0, tr1 = 0, sent0 = 0, sent1 = 0;
+  xc_sim_stats(sim, &tr0, NULL, &sent0, NULL);
+  int64_t t0 = now_ms(), end = t0 + 2000;
+  while (now_ms() < end)
+    if (ws_text(c, m, 1 << 20, 100)) {
+      n++;
+      bytes += strlen(m);
+    }
+  double s = (double)(now_ms() - t0) / 1000.0;
+  xc_sim_stats(sim, &tr1, NULL, &sent1, NULL);
+  printf("# bybit public stream, one client, busy market: %.0f msg/s received, %.1f MB/s; the simulator "
+         "printed %.0f trades/s (all markets) and sent %.0f WS msg/s\n",
+         (double)n / s, (double)bytes / s / 1e6, (double)(tr1 - tr0) / s, (double)(sent1 - sent0) / s);
+  assert_true(n > 100);
+  ws_close(c);
+  free(m);
+  xc_sim_free(sim);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_public),     cmocka_unit_test(test_auth),      cmocka_unit_test(test_orders),
       cmocka_unit_test(test_ws_public),  cmocka_unit_test(test_ws_private), cmocka_unit_test(test_rate_limit),
-      cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_mutations),  cmocka_unit_test(test_throughput),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -566,12 +566,27 @@ bool xc_tsrv_conn_open(xc_tsrv_conn *c) { return !atomic_load(&c->killed); }
 void *xc_tsrv_conn_udata(xc_tsrv_conn *c) { return c->udata; }
 void xc_tsrv_conn_set_udata(xc_tsrv_conn *c, void *p) { c->udata = p; }
 
+static char g_cert_dir[256];
+
+static void remove_cert_dir(void) {
+  static const char *const files[] = {"ca.key", "ca.pem", "ca.srl", "server.key", "server.csr",
+                                      "server.pem", "ext.cnf"};
+  char p[400];
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    snprintf(p, sizeof p, "%s/%s", g_cert_dir, files[i]);
+    unlink(p);
+  }
+  rmdir(g_cert_dir);
+}
+
 int xc_tsrv_make_certs(const char **ca_file, const char **cert_file, const char **key_file) {
-  static char dir[256], ca[300], cert[300], key[300];
+  static char ca[300], cert[300], key[300];
+  char *dir = g_cert_dir;
   static int made = 0;
   if (!made) {
-    snprintf(dir, sizeof dir, "/tmp/xc_tsrv_XXXXXX");
+    snprintf(dir, sizeof g_cert_dir, "/tmp/xc_tsrv_XXXXXX");
     if (!mkdtemp(dir)) return -1;
+    atexit(remove_cert_dir);
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
              "cd %s && "
@@ -584,9 +599,9 @@ int xc_tsrv_make_certs(const char **ca_file, const char **cert_file, const char 
              "-extfile ext.cnf -out server.pem >/dev/null 2>&1",
              dir);
     if (system(cmd) != 0) return -1;
-    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
-    snprintf(cert, sizeof cert, "%s/server.pem", dir);
-    snprintf(key, sizeof key, "%s/server.key", dir);
+    snprintf(ca, sizeof ca, "%.280s/ca.pem", dir);
+    snprintf(cert, sizeof cert, "%.280s/server.pem", dir);
+    snprintf(key, sizeof key, "%.280s/server.key", dir);
     made = 1;
   }
   *ca_file = ca;

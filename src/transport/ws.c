@@ -4,6 +4,7 @@
 
 #include <libwebsockets.h>
 #include <openssl/ssl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -566,13 +567,23 @@ static const struct lws_protocols k_protocols[] = {
 
 /* ---- per-engine state ------------------------------------------------------------------------- */
 
+/* lws keeps process-wide state (log hook, OpenSSL init): contexts of different engines are
+ * created and destroyed one at a time. */
+static pthread_mutex_t g_lws_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void ctx_destroy(struct lws_context *ctx) {
+  pthread_mutex_lock(&g_lws_mu);
+  lws_context_destroy(ctx);
+  pthread_mutex_unlock(&g_lws_mu);
+}
+
 static void lws_log(int level, const char *line) {
   XC_DEBUG("lws", "%d %.*s", level, (int)strcspn(line, "\n"), line);
 }
 
 static void destroy_timer_cb(uv_timer_t *t) {
   wsstate *st = t->data;
-  if (st->ctx) lws_context_destroy(st->ctx);
+  if (st->ctx) ctx_destroy(st->ctx);
   uv_close((uv_handle_t *)t, NULL);
 }
 
@@ -589,7 +600,7 @@ static void ws_shutdown(xc__engine *e, void *arg) {
 
 static void ws_post_shutdown(xc__engine *e, void *arg) {
   wsstate *st = arg;
-  if (st->ctx) lws_context_destroy(st->ctx);
+  if (st->ctx) ctx_destroy(st->ctx);
   st->ctx = NULL;
   while (st->links) link_free(st->links);
   xc__engine_set_slot(e, XC__SLOT_WS, NULL);
@@ -603,7 +614,6 @@ static wsstate *get_state(xc__engine *e) {
   if (!st) return NULL;
   st->e = e;
   const xc__engine_opts *eo = xc__engine_opts_get(e);
-  lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
   void *loops[1] = {xc__engine_uv_loop(e)};
@@ -619,7 +629,10 @@ static wsstate *get_state(xc__engine *e) {
    * refuse any fd above a smaller limit in a process with many open files. */
   info.retry_and_idle_policy = &k_no_idle_policy;
   info.user = st;
+  pthread_mutex_lock(&g_lws_mu);
+  lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
   st->ctx = lws_create_context(&info);
+  pthread_mutex_unlock(&g_lws_mu);
   if (!st->ctx) {
     XC_ERROR("ws", "cannot create the libwebsockets context");
     free(st);
@@ -628,7 +641,7 @@ static wsstate *get_state(xc__engine *e) {
   uv_timer_init(xc__engine_uv_loop(e), &st->destroy_t);
   st->destroy_t.data = st;
   if (xc__engine_add_hook(e, ws_shutdown, ws_post_shutdown, st) != XC_OK) {
-    lws_context_destroy(st->ctx);
+    ctx_destroy(st->ctx);
     free(st);
     return NULL;
   }

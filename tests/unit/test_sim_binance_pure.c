@@ -6,6 +6,7 @@
 #include "testutil.h"
 #include "sim/binance_filters.h"
 #include "sim/binance_fmt.h"
+#include "sim/binance_limits.h"
 #include "sim/binance_params.h"
 
 #define K1 "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
@@ -197,10 +198,60 @@ static void test_fmt(void **st) {
   xc_buf_free(&b);
 }
 
+static void test_limits(void **st) {
+  (void)st;
+  xc__bn_limits l;
+  xc__bn_limits_init(&l, false, 1); /* 1%: 60 weight/min, 1 order/10 s, 2000 orders/day */
+  assert_int_equal(l.weight_limit, 60);
+  assert_int_equal(l.order_limit_short, 1);
+  xc__bn_verdict v;
+  int64_t t = 1700000000000 - 1700000000000 % 60000 + 1000; /* 1 s into a minute */
+  xc__bn_limits_charge(&l, t, 20, false, &v);
+  assert_int_equal(v.http, 0);
+  xc__bn_limits_charge(&l, t, 40, false, &v);
+  assert_int_equal(v.http, 0);
+  assert_int_equal(xc__bn_limits_used_weight(&l, t), 60);
+  xc__bn_limits_charge(&l, t, 1, false, &v);
+  assert_int_equal(v.http, 429);
+  assert_int_equal(v.code, -1003);
+  assert_int_equal(v.retry_after_s, 59);
+  for (int i = 0; i < 9; i++) {
+    xc__bn_limits_charge(&l, t + 10, 1, false, &v);
+    assert_int_equal(v.http, 429);
+  }
+  xc__bn_limits_charge(&l, t + 20, 1, false, &v); /* the 11th refusal in the window: banned */
+  assert_int_equal(v.http, 418);
+  assert_int_equal(v.retry_after_s, 120);
+  /* still banned in the next minute, free after 2 min; the next ban is twice as long */
+  xc__bn_limits_charge(&l, t + 60000, 1, false, &v);
+  assert_int_equal(v.http, 418);
+  xc__bn_limits_charge(&l, t + 20 + 120000, 1, false, &v);
+  assert_int_equal(v.http, 0);
+  assert_int_equal(l.ban_ms, 240000);
+  /* orders: one per 10 s window */
+  int64_t o = t + 200000 - (t + 200000) % 10000;
+  xc__bn_limits_charge(&l, o, 1, true, &v);
+  assert_int_equal(v.http, 0);
+  assert_int_equal(xc__bn_limits_orders_short(&l, o), 1);
+  xc__bn_limits_charge(&l, o + 5000, 1, true, &v);
+  assert_int_equal(v.http, 429);
+  assert_int_equal(v.code, -1015);
+  assert_int_equal(v.retry_after_s, 5);
+  xc__bn_limits_charge(&l, o + 10000, 1, true, &v);
+  assert_int_equal(v.http, 0);
+  assert_int_equal(xc__bn_limits_orders_long(&l, o + 10000), 2);
+  /* incoming WebSocket messages */
+  xc__bn_msg_rate r;
+  xc__bn_msg_rate_init(&r, 5);
+  for (int i = 0; i < 5; i++) assert_true(xc__bn_msg_rate_ok(&r, 1000 + i));
+  assert_false(xc__bn_msg_rate_ok(&r, 1999));
+  assert_true(xc__bn_msg_rate_ok(&r, 2000));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_hmac_vectors), cmocka_unit_test(test_auth), cmocka_unit_test(test_params),
-    cmocka_unit_test(test_filters), cmocka_unit_test(test_fmt),
+    cmocka_unit_test(test_filters), cmocka_unit_test(test_fmt), cmocka_unit_test(test_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

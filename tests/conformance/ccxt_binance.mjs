@@ -144,6 +144,25 @@ async function orders(ex, symbol, market, label, quote) {
     const c = await ex.cancelOrder(undefined, symbol, { clientOrderId: cid });
     ok(c.status === 'canceled' && c.id === o2.id, 'canceled by client id');
   });
+  await step(`${label} createOrder post-only, IOC, FOK`, async () => {
+    // ccxt sends LIMIT_MAKER (spot) / timeInForce GTX (futures) for postOnly
+    const po = await ex.createOrder(symbol, 'limit', 'buy', amount, farPrice, { postOnly: true });
+    const p2 = await ex.fetchOrder(po.id, symbol);
+    ok(p2.status === 'open' && p2.postOnly === true, `post-only resting: ${p2.status} postOnly=${p2.postOnly}`);
+    await ex.cancelOrder(po.id, symbol);
+    const crossing = Number(ex.priceToPrecision(symbol, ask * 1.05));
+    let rejected = false;
+    try {
+      await ex.createOrder(symbol, 'limit', 'buy', amount, crossing, { postOnly: true });
+    } catch (e) {
+      rejected = e instanceof ccxt.InvalidOrder || e instanceof ccxt.OrderImmediatelyFillable;
+    }
+    ok(rejected, 'crossing post-only rejected');
+    const ioc = await ex.createOrder(symbol, 'limit', 'buy', amount, farPrice, { timeInForce: 'IOC', newOrderRespType: 'RESULT' });
+    const i2 = ioc.status === 'open' ? await ex.fetchOrder(ioc.id, symbol) : ioc;
+    ok(i2.status === 'expired' || i2.status === 'canceled', `IOC far from the market: ${i2.status}`);
+    ok(i2.filled === 0, 'IOC filled nothing');
+  });
   await step(`${label} createOrder market`, async () => {
     const before = await ex.fetchBalance();
     const mAmt = Number(ex.amountToPrecision(symbol, Math.max(minAmt, (minCost * 2) / ask)));

@@ -72,6 +72,7 @@ struct xc__sim_ws {
   bool on_close_done;
   bool opening;        /* inside on_open: frames are held */
   bool rst;            /* close with a TCP reset */
+  bool read_paused;    /* HTTP backpressure: reading stopped until the output drains */
   /* input */
   xc_buf in;
   size_t in_off;

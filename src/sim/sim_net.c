@@ -14,6 +14,8 @@
 
 static void conn_process(sim_conn *c);
 static void start_write(sim_conn *c);
+static void alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf);
+static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 
 /* ---- routes ------------------------------------------------------------------------------- */
 
@@ -182,6 +184,11 @@ static void write_cb(uv_write_t *w, int status) {
     start_write(c);
   } else if (c->close_after_flush && !c->pend.len) {
     xc__sim_conn_close(c);
+  } else if (!c->is_ws && c->read_paused) {
+    /* pipelined requests were held back while the output was full */
+    c->read_paused = false;
+    uv_read_start((uv_stream_t *)&c->tcp, alloc_cb, read_cb);
+    conn_process(c);
   }
 }
 
@@ -589,6 +596,12 @@ static void conn_process(sim_conn *c) {
   while (!c->closing && !c->delayed && !c->close_after_flush) {
     if (c->is_ws) {
       ws_process(c);
+      break;
+    }
+    /* backpressure: a client pipelining requests without reading the answers waits */
+    if (c->pend.len + c->fly.len > sim->opts.ws_queue_max) {
+      if (!c->read_paused) uv_read_stop((uv_stream_t *)&c->tcp);
+      c->read_paused = true;
       break;
     }
     xc__sim_req *req = &sim->req;

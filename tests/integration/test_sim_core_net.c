@@ -354,6 +354,65 @@ static void test_http_raw_bytes(void **state) {
   assert_int_equal(conns, 0); /* reused */
 }
 
+/* 3000 pipelined requests sent without reading: answered in order, the server pauses reading
+ * while its bounded output is full and resumes as the client drains it. */
+static void test_http_pipelining_backpressure(void **state) {
+  fx *f = *state;
+  int port = atoi(strrchr(f->url, ':') + 1);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+  enum { N = 3000 };
+  static char reqs[N * 80];
+  size_t len = 0;
+  for (int i = 0; i < N; i++)
+    len += (size_t)snprintf(reqs + len, sizeof reqs - len,
+                            "GET /__test/echo?i=%d HTTP/1.1\r\nHost: x\r\n\r\n", i);
+  /* write everything first (the server stops reading at some point: write from a poll loop) */
+  static char in[1 << 16];
+  size_t off = 0, got = 0;
+  int next = 0, answers = 0;
+  char want[32];
+  static char acc[1 << 17];
+  size_t alen = 0;
+  uint64_t deadline = xc_mono_ns() + 20000000000ull;
+  while (answers < N && xc_mono_ns() < deadline) {
+    struct pollfd p = {fd, (short)(POLLIN | (off < len ? POLLOUT : 0)), 0};
+    assert_true(poll(&p, 1, 2000) > 0);
+    if ((p.revents & POLLOUT) && off < len) {
+      ssize_t w = write(fd, reqs + off, len - off > 65536 ? 65536 : len - off);
+      assert_true(w > 0);
+      off += (size_t)w;
+      continue; /* keep writing before reading: fill the server's output */
+    }
+    if (p.revents & POLLIN) {
+      ssize_t r = read(fd, in, sizeof in);
+      assert_true(r > 0);
+      got += (size_t)r;
+      if (alen + (size_t)r > sizeof acc) {
+        /* keep only an unprocessed tail */
+        alen = 0;
+      }
+      memcpy(acc + alen, in, (size_t)r);
+      alen += (size_t)r;
+      /* count answers in order by their query echo */
+      char *q;
+      while (snprintf(want, sizeof want, "\"query\":\"i=%d\"", next),
+             (q = memmem(acc, alen, want, strlen(want))) != NULL) {
+        next++;
+        answers++;
+        size_t used = (size_t)(q - acc) + strlen(want);
+        memmove(acc, acc + used, alen - used);
+        alen -= used;
+      }
+    }
+  }
+  close(fd);
+  assert_int_equal(answers, N);
+  assert_true(got > 256 * 1024); /* more than the output bound went through */
+}
+
 static void test_http_faults(void **state) {
   fx *f = *state;
   resp r;
@@ -706,6 +765,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_endpoints_json),
       cmocka_unit_test(test_http_raw_bytes),
+      cmocka_unit_test(test_http_pipelining_backpressure),
       cmocka_unit_test(test_http_faults),
       cmocka_unit_test(test_admin_book_and_stream),
       cmocka_unit_test(test_ws_basics),

@@ -821,6 +821,7 @@ xc_status xc__sim_bybit_attach(xc_sim *sim) {
   xc__by_state *st = calloc(1, sizeof *st);
   if (!st) return XC_ENOMEM;
   st->sim = sim;
+  st->cadence_pct = 100;
   xc_buf_init(&st->out);
   xc_json_init(&st->js);
   st->closed = calloc(XC__BY_CLOSED_MAX, sizeof *st->closed);

@@ -278,7 +278,8 @@ void xc__by_ws_tick(xc__by_state *st) {
     if (bm->gapb && xc__sim_depth_batch_flush(bm->gapb, &dd) && dd.dropped)
       for (int d = 1; d < XC__BY_NDEPTH; d++) bm->bs[d].gap = true;
     for (int d = 0; any && d < XC__BY_NDEPTH; d++) {
-      uint64_t every = (uint64_t)xc__by_depth_ms[d] / 10;
+      uint64_t every = (uint64_t)xc__by_depth_ms[d] * st->cadence_pct / 1000;
+      if (every < 1) every = 1;
       if (st->ticks % every || !subd[d]) continue;
       char topic[80], t[64];
       snprintf(t, sizeof t, "orderbook.%d.%s", bm->bs[d].depth, bm->sym);
@@ -291,7 +292,8 @@ void xc__by_ws_tick(xc__by_state *st) {
         bm->bs[0].last_send_ms = now;
       }
     }
-    if (st->ticks % (bm->linear ? 10 : 5) == 0) ticker_update(st, bm, true);
+    uint64_t tk_every = (uint64_t)(bm->linear ? 100 : 50) * st->cadence_pct / 1000;
+    if (st->ticks % (tk_every ? tk_every : 1) == 0) ticker_update(st, bm, true);
   }
   if (st->ticks % 100 == 0) xc__sim_ws_each(st->sim, XC_SIM_EP_BYBIT_WS, idle_check, st);
 }
@@ -558,6 +560,14 @@ void xc__by_ws_on_event(xc__by_state *st, const xc__sim_event *ev) {
 /* ---- faults --------------------------------------------------------------------------------- */
 
 xc_status xc__by_ws_fault(xc__by_state *st, const xc__sim_fault *f) {
+  if (f->kind == XC__SIM_FAULT_OTHER && f->name && !strncmp(f->name, "book_interval_pct=", 18)) {
+    /* scales every orderbook / tickers push interval (e.g. 10 = ten times faster, 1000 = slower) */
+    char *end;
+    long pct = strtol(f->name + 18, &end, 10);
+    if (*end || pct < 1 || pct > 100000) return XC_EINVAL;
+    st->cadence_pct = (uint32_t)pct;
+    return XC_OK;
+  }
   if (f->kind != XC__SIM_FAULT_BOOK_RESTART) return XC_ENOTSUP;
   for (int i = 0; i < st->nmkts; i++) {
     xc__by_mkt *bm = &st->mk[i];

@@ -644,11 +644,37 @@ static void test_ws_public(void **st) {
   /* the u == 1 restart fault: a snapshot with u = 1 */
   assert_int_equal(xc_sim_venue_fault(g_sim, XC_SIM_BYBIT, "book_restart", "BTCUSDT"), XC_OK);
   assert_non_null(ws_wait(c, "\"topic\":\"orderbook.50.BTCUSDT\"", m, 1 << 20, 2000));
-  assert_int_equal(book_apply(bk, m, &snap), 1);
+  u = book_apply(bk, m, &snap);
+  assert_int_equal(u, 1);
   assert_true(snap);
+  /* push intervals scaled: depth 1000 (200 ms) at 1000 % = one message per 2 s at most */
+  assert_int_equal(xc_sim_venue_fault(g_sim, XC_SIM_BYBIT, "book_interval_pct=1000", NULL), XC_OK);
+  while (ws_text(c, m, 1 << 20, 100)) /* drain what was sent before */
+    if (strstr(m, "\"topic\":\"orderbook.50.BTCUSDT\"")) {
+      u = book_apply(bk, m, &snap);
+      if (snap) assert_int_equal(u, 1);
+    }
+  int n1000 = 0;
+  for (int round = 0; round < 6; round++) {
+    xc_sim_bg_step(g_sim, 20);
+    int64_t end = now_ms() + 150;
+    while (now_ms() < end) {
+      if (!ws_text(c, m, 1 << 20, 50)) continue;
+      if (strstr(m, "\"topic\":\"orderbook.1000.BTCUSDT\"")) n1000++;
+      if (strstr(m, "\"topic\":\"orderbook.50.BTCUSDT\"")) {
+        uint64_t nu = book_apply(bk, m, &snap);
+        assert_int_equal(nu, u + 1); /* depth 50 at 200 ms now, still contiguous */
+        u = nu;
+      }
+    }
+  }
+  assert_true(n1000 <= 1);
+  assert_int_equal(xc_sim_venue_fault(g_sim, XC_SIM_BYBIT, "book_interval_pct=100", NULL), XC_OK);
+  assert_int_not_equal(xc_sim_venue_fault(g_sim, XC_SIM_BYBIT, "book_interval_pct=x", NULL), XC_OK);
   /* the gap fault: the next delta skips one u */
+  while (ws_text(c, m, 1 << 20, 100)) /* drain, tracking u */
+    if (strstr(m, "\"topic\":\"orderbook.50.BTCUSDT\"")) u = book_apply(bk, m, &snap);
   assert_int_equal(xc_sim_fault_book_gap(g_sim, XC_SIM_BYBIT, "BTCUSDT", 1), XC_OK);
-  u = 1;
   bool gap = false;
   for (int round = 0; round < 10 && !gap; round++) {
     xc_sim_bg_step(g_sim, 20);

@@ -12,6 +12,9 @@
  *   thread in FIFO order, on a later loop iteration, never inline.
  * - Everything else here (timers, now_ms, shutdown hooks) is engine-thread only.
  *
+ * - Callbacks and commands run on the engine thread and must not block: everything the client
+ *   does (market data, REST, timers) waits while one runs.
+ *
  * Lifetime: a posted command runs exactly once: normally (cancelled == false) or, if the engine
  * stops first, with cancelled == true during shutdown. A post that fails (queue full, engine
  * stopping) never runs. At shutdown the engine runs pending commands cancelled, then the

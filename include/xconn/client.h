@@ -75,6 +75,9 @@ typedef struct xc_client_opts {
   /* Credentials per venue (NULL: public data only). Copied. */
   const xc_credentials *binance;
   const xc_credentials *bybit;
+  /* Instruments are reloaded this often once a venue's market was used (default 3600000 ms = 1 h;
+   * 0 = never). */
+  uint32_t instruments_refresh_ms;
 } xc_client_opts;
 
 /* Fills o with the defaults documented above. */

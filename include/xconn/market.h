@@ -9,6 +9,7 @@
 #ifndef XCONN_MARKET_H
 #define XCONN_MARKET_H
 
+#include "xconn/book.h"
 #include "xconn/client.h"
 #include "xconn/decimal.h"
 #include "xconn/types.h"
@@ -62,6 +63,17 @@ XC_API xc_status xc_instrument_round_price(const xc_instrument *in, xc_dec price
 XC_API xc_status xc_instrument_round_qty(const xc_instrument *in, xc_dec qty, bool market, xc_round mode,
                                          xc_dec *out);
 
+/* Checks a LIMIT (market=false) or MARKET order's price and quantity against the instrument's
+ * rules: tick, step, min/max quantity, min/max price, min/max notional (price * qty; skipped for a
+ * MARKET order with a zero price). XC_OK or XC_EFILTER. Pure, thread-safe. */
+XC_API xc_status xc_instrument_check(const xc_instrument *in, xc_dec price, xc_dec qty, bool market);
+
+/* Copies up to cap instruments of venue v on market m into out (sorted by unified symbol) and sets
+ * *n to how many the venue lists (XC_ENOSPC when cap < *n; out may be NULL to count). Loads them
+ * on first use (blocking: not from a callback unless already loaded). */
+XC_API xc_status xc_instruments_list(xc_client *c, xc_venue v, xc_market m, xc_instrument *out, size_t cap,
+                                     size_t *n);
+
 /* Market-data channels. */
 typedef enum xc_channel {
   XC_CH_TICKER = 1, /* 24 h statistics + last price */
@@ -82,11 +94,28 @@ typedef struct xc_sub_opts {
   uint32_t event_levels;
 } xc_sub_opts;
 
+/* Fills o with the defaults: channel XC_CH_BOOK, depth 0 (full book), event_levels 10. */
+XC_API void xc_sub_opts_default(xc_sub_opts *o);
+
 /* Adds a subscription (reference-counted: the same channel twice shares one stream) and returns its
  * id. Asynchronous: data starts flowing through events. */
 XC_API xc_status xc_subscribe(xc_client *c, const xc_sub_opts *o, uint64_t *sub_id);
 /* Removes a subscription. XC_ENOTFOUND for an unknown id. */
 XC_API xc_status xc_unsubscribe(xc_client *c, uint64_t sub_id);
+
+/* ---- book readers: any thread, never blocked by the engine, never see a half-applied update ---- */
+
+/* Copies the best `depth` (<= XC_BOOK_TOP_MAX) levels per side of the local book of `symbol` on v
+ * (kept by an XC_CH_BOOK subscription) into *out, with its state and update id. XC_ENOTFOUND when
+ * there is no such book subscription. Lock-free up to 20 levels. */
+XC_API xc_status xc_book_copy_top(xc_client *c, xc_venue v, const char *symbol, uint32_t depth, xc_book_top *out);
+/* Best bid and offer of the local book (lock-free). XC_ENOTFOUND as above. */
+XC_API xc_status xc_book_get_bbo(xc_client *c, xc_venue v, const char *symbol, xc_book_bbo *out);
+/* A consistent copy of the whole local book into caller arrays (best first): at most cap_* levels
+ * per side, *n_* set to the levels written, *update_id (may be NULL) to the version copied. */
+XC_API xc_status xc_book_copy_levels(xc_client *c, xc_venue v, const char *symbol, xc_book_level *bids,
+                                     uint32_t cap_bids, uint32_t *n_bids, xc_book_level *asks, uint32_t cap_asks,
+                                     uint32_t *n_asks, int64_t *update_id);
 
 #ifdef __cplusplus
 }

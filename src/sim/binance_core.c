@@ -81,6 +81,12 @@ xc__bn_mkt_state *xc__bn_mkt_state_of(xc__bn_state *st, const xc__sim_mkt *m) {
   return NULL;
 }
 
+bool xc__bn_conn_ok(xc__bn_state *st, int k) {
+  xc__sim_window *w = &st->conn_win[k];
+  w->span_ms = 300000;
+  return xc__sim_window_add(w, xc__sim_now_ms(st->sim), 1) <= xc__sim_limit(st->sim, 300);
+}
+
 static void on_event(xc_sim *sim, const xc__sim_event *ev, void *state) {
   (void)sim;
   xc__bn_state *st = state;

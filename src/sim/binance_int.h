@@ -82,6 +82,7 @@ typedef struct xc__bn_state {
   xc__sim_fill *fills;    /* 1000 */
   xc__sim_order *forders; /* 1000 */
   int nbound;
+  xc__sim_window conn_win[3];    /* new connections per 5 min: spot streams, futures streams, WS API */
 } xc__bn_state;
 
 /* Places for formatting a market's numbers (spot 8/8/8, futures tick/step places). */
@@ -92,6 +93,10 @@ void xc__bn_rules_of(const xc__sim_mkt *m, xc__bn_rules *r);
 void xc__bn_order_view_of(const xc__sim_order *o, xc__bn_order_view *v, bool futures);
 /* Market state for m (NULL if not Binance). */
 xc__bn_mkt_state *xc__bn_mkt_state_of(xc__bn_state *st, const xc__sim_mkt *m);
+
+/* Counts a new WebSocket connection of class k (0 spot streams, 1 futures streams, 2 WS API)
+ * against 300 per 5 minutes (scaled by the rate-limit percentage); false = refuse (429). */
+bool xc__bn_conn_ok(xc__bn_state *st, int k);
 
 /* Registration per file. */
 xc_status xc__bn_rest_attach(xc__bn_state *st);

@@ -361,6 +361,10 @@ static const char *qparam(const char *q, const char *key, size_t *n) {
 
 static int on_open(xc__sim_ws *ws, const xc__sim_req *req, xc__sim_resp *resp, void *user) {
   xc__bn_state *st = user;
+  if (!xc__bn_conn_ok(st, req->ep == XC_SIM_EP_BINANCE_USDM_WS ? 1 : 0)) {
+    xc__bn_err_json(&resp->body, XC__BN_TOO_MANY_REQUESTS, "Too many new connections; current limit is 300 per 5 minutes.");
+    return 429;
+  }
   bn_sess *ss = calloc(1, sizeof *ss);
   if (!ss) return 503;
   ss->kind = XC__BN_SESS_STREAM;

@@ -331,8 +331,11 @@ static int dispatch(req_ctx *c, xc_buf *r) {
 /* ---- session glue --------------------------------------------------------------------------- */
 
 static int on_open(xc__sim_ws *ws, const xc__sim_req *req, xc__sim_resp *resp, void *user) {
-  (void)resp;
   xc__bn_state *st = user;
+  if (!xc__bn_conn_ok(st, 2)) {
+    xc__bn_err_json(&resp->body, XC__BN_TOO_MANY_REQUESTS, "Too many new connections; current limit is 300 per 5 minutes.");
+    return 429;
+  }
   wsapi_sess *ss = calloc(1, sizeof *ss);
   if (!ss) return 503;
   ss->kind = XC__BN_SESS_WSAPI;

@@ -338,6 +338,22 @@ async function shutdownFault() {
   ok(a.closed && c.closed, 'closed after serverShutdown');
 }
 
+async function connLimit() {
+  await admin('rate_limit', { pct: 1 }); // 300 new connections per 5 min -> 3
+  let refused = null;
+  const opened = [];
+  for (let i = 0; i < 6 && !refused; i++) {
+    try {
+      opened.push(await open(`${B.spot_ws}/ws`));
+    } catch (e) {
+      refused = String(e.message);
+    }
+  }
+  for (const w of opened) w.close();
+  await admin('rate_limit', { pct: 100 });
+  ok(refused !== null && refused.includes('429'), `new connections over the limit refused: ${refused}`);
+}
+
 try {
   await step('spot diff depth + snapshot == true book', () => bookCheck('spot', B.spot_ws, B.spot_rest, '/api/v3/depth', false, 'spot'));
   await step('usdm diff depth (pu) + snapshot == true book', () => bookCheck('usdm', B.usdm_ws + '/public', B.usdm_rest, '/fapi/v1/depth', true, 'linear'));
@@ -346,6 +362,7 @@ try {
   await step('WebSocket API and spot user data', wsapi);
   await step('futures listenKey user data', futuresUser);
   await step('serverShutdown fault', shutdownFault);
+  await step('new-connection limit', connLimit);
   console.log(`binance protocol: ${checks} checks passed`);
   process.exit(0);
 } catch (e) {

@@ -30,7 +30,7 @@ int xc_cli_sim(int argc, char **argv) {
   if (xc_cli_flag(argc, argv, "--help") || xc_cli_flag(argc, argv, "-h")) {
     printf("usage: xconn sim [--host 127.0.0.1] [--port-base N] [--seed N] [--symbols LIST]\n"
            "                 [--config FILE] [--bg-tick-ms N] [--bg-actions N]\n"
-           "                 [--ws-lifetime-ms N] [--api-key K --api-secret S] [--quiet]\n"
+           "                 [--ws-lifetime-ms N] [--api-key K --api-secret S] [--bg-manual] [--quiet]\n"
            "Prints the endpoints JSON as the first stdout line; runs until SIGINT/SIGTERM.\n");
     return XC_CLI_OK;
   }
@@ -64,6 +64,7 @@ int xc_cli_sim(int argc, char **argv) {
   if ((v = xc_cli_opt(argc, argv, "--api-key"))) o.api_key = v;
   if ((v = xc_cli_opt(argc, argv, "--api-secret"))) o.api_secret = v;
   o.quiet = xc_cli_flag(argc, argv, "--quiet");
+  o.bg_manual = xc_cli_flag(argc, argv, "--bg-manual");
   xc_sim *sim = NULL;
   xc_status st = xc_sim_new(&o, &sim);
   if (st != XC_OK) {

@@ -125,7 +125,7 @@ static const char *help_text =
     "\"book_gap {venue,symbol,n}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n}\","
     "\"latency {ms}\",\"clock_shift {ms}\",\"rate_limit {pct}\","
     "\"venue_fault {venue,kind,symbol}\",\"book {venue,kind,symbol,depth}\",\"bg_step {n}\","
-    "\"deposit {venue,kind,asset,amount}\",\"markets\",\"stats\",\"reset_faults\"]}";
+    "\"bg_pause {pause}\",\"deposit {venue,kind,asset,amount}\",\"markets\",\"stats\",\"reset_faults\"]}";
 
 xc_status xc__sim_admin_run(xc_sim *sim, const char *name, const char *args, size_t args_len,
                             xc_buf *out) {
@@ -258,6 +258,9 @@ xc_status xc__sim_admin_run(xc_sim *sim, const char *name, const char *args, siz
       for (int64_t i = 0; i < n; i++) xc__sim_bg_tick_n(sim, actions);
       xc_buf_printf(out, "{\"trades\":%" PRIu64 "}", sim->trades_total);
     }
+  } else if (!strcmp(name, "bg_pause")) {
+    sim->opts.bg_manual = arg_bool(&j, "pause", true);
+    xc_buf_printf(out, "{\"paused\":%s}", sim->opts.bg_manual ? "true" : "false");
   } else if (!strcmp(name, "deposit")) {
     int v = arg_venue(&j), k = arg_kind(&j);
     char asset[16], amount[64];

@@ -331,8 +331,12 @@ xc_status xc__sim_net_listen(xc_sim *sim) {
     uv_tcp_init(&sim->loop, &l->tcp);
     l->tcp.data = l;
     l->open = true;
-    if (uv_tcp_bind(&l->tcp, (struct sockaddr *)&ss, 0) != 0) return XC_EIO;
-    if (uv_listen((uv_stream_t *)&l->tcp, 256, on_connection) != 0) return XC_EIO;
+    int rc = uv_tcp_bind(&l->tcp, (struct sockaddr *)&ss, 0);
+    if (rc == 0) rc = uv_listen((uv_stream_t *)&l->tcp, 256, on_connection);
+    if (rc != 0) {
+      XC_ERROR("sim", "cannot listen on %s port %d: %s", sim->host, port, uv_strerror(rc));
+      return XC_EIO;
+    }
     int sl = sizeof ss;
     if (uv_tcp_getsockname(&l->tcp, (struct sockaddr *)&ss, &sl) != 0) return XC_EIO;
     l->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port

@@ -47,10 +47,22 @@ sleep 0.3
 curl -sf "$admin/admin/stats" | grep -q '"trades":[1-9]' || fail "no background trades"
 stop TERM
 
-start --seed 11
+start --seed 11 --bg-manual
+admin=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["admin"])' "$tmp/ep")
+sleep 0.2
+curl -sf "$admin/admin/stats" | grep -q '"trades":0,' || fail "--bg-manual: the market moved"
+curl -sf -XPOST "$admin/admin/bg_step" -d '{"n":50}' | grep -q '"trades":[1-9]' || fail "bg_step"
+h1=$(curl -sf "$admin/admin/stats" | sed 's/.*"trade_hash":"\([0-9a-f]*\)".*/\1/')
 key2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api_key"])' "$tmp/ep")
 [[ $key1 == "$key2" ]] || fail "credentials differ for the same seed"
 stop INT
+# the same seed and the same steps: the same trades
+start --seed 11 --bg-manual
+admin=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["admin"])' "$tmp/ep")
+curl -sf -XPOST "$admin/admin/bg_step" -d '{"n":50}' >/dev/null
+h2=$(curl -sf "$admin/admin/stats" | sed 's/.*"trade_hash":"\([0-9a-f]*\)".*/\1/')
+[[ -n $h1 && $h1 == "$h2" ]] || fail "replay: trade hashes differ ($h1 vs $h2)"
+stop TERM
 
 rc=0; "$x" sim --port-base nope >/dev/null 2>&1 || rc=$?
 [[ $rc -eq 2 ]] || fail "bad --port-base: exit $rc"

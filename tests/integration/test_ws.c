@@ -631,6 +631,49 @@ static void rotation(bool tls) {
 }
 
 static void test_rotation_plain(void **s) { (void)s; rotation(false); }
+
+/* xc__ws_rotate() on a private connection: the new link logs in, replays, then replaces the old. */
+static void test_rotate_now_auth(void **s) {
+  (void)s;
+  env *x = env_new(false, NULL);
+  x->v->expect = 3;
+  x->v->require_auth = true;
+  probe *p = probe_new();
+  xc__ws_opts o;
+  fast_opts(&o, x, p);
+  o.venue = &xc_tv_venue_auth;
+  xc__ws *ws;
+  assert_int_equal(xc__ws_new(x->e, &o, &ws), XC_OK);
+  xc__ws_subscribe(ws, "order");
+  xc__ws_subscribe(ws, "position");
+  xc__ws_subscribe(ws, "wallet");
+  WAIT_FOR(p_get(p, &p->subs_ok) == 3, 3000);
+  assert_int_equal(xc__ws_rotate(ws), XC_OK);
+  xc__ws_stats st;
+  WAIT_FOR((xc__ws_stats_get(ws, &st), st.rotations == 1), 3000);
+  assert_int_equal(st.rotations, 1);
+  xc_tv_conn r1, r2;
+  WAIT_FOR(xc_tv_conn_get(x->v, 0, &r1) && r1.closed_at_ns, 2000);
+  assert_true(xc_tv_conn_get(x->v, 1, &r2));
+  assert_true(r2.authed);
+  assert_int_equal(r2.ntopics, 3);
+  assert_true(r1.closed_at_ns > r2.full_at_ns);
+  int dups, unauth;
+  xc_tv_totals(x->v, &dups, NULL, &unauth);
+  assert_int_equal(dups, 0);
+  assert_int_equal(unauth, 0);
+  /* data now comes from the new connection */
+  uint64_t before = p_msgs(p);
+  xc_tv_push(x->v, "order", 1);
+  WAIT_FOR(p_msgs(p) > before, 2000);
+  assert_true(p_msgs(p) > before);
+  xc__ws_stats_get(ws, &st);
+  assert_int_equal(st.confirmed, 3);
+  assert_int_equal(st.disconnects, 0);
+  close_and_wait(ws, p);
+  env_free(x);
+  probe_free(p);
+}
 static void test_rotation_tls(void **s) { (void)s; rotation(true); }
 
 /* ---- breaker on connects ------------------------------------------------------------------- */
@@ -787,7 +830,7 @@ int main(void) {
       cmocka_unit_test(test_disconnects_tls),   cmocka_unit_test(test_disconnects_auth),
       cmocka_unit_test(test_auth_refused),      cmocka_unit_test(test_refcount_unsubscribe),
       cmocka_unit_test(test_topic_cap),         cmocka_unit_test(test_app_ping),          cmocka_unit_test(test_rotation_plain),
-      cmocka_unit_test(test_rotation_tls),      cmocka_unit_test(test_breaker_connects),
+      cmocka_unit_test(test_rotation_tls),      cmocka_unit_test(test_rotate_now_auth),      cmocka_unit_test(test_breaker_connects),
       cmocka_unit_test(test_shutdown_finalizes), cmocka_unit_test(test_set_url),
       cmocka_unit_test(test_bad_args),
   };

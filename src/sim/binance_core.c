@@ -108,6 +108,10 @@ static void destroy(xc_sim *sim, void *state) {
   xc_buf_free(&st->out);
   xc_buf_free(&st->out2);
   free(st->rest_ctx);
+  free(st->wsapi_ctx);
+  xc_json_free(&st->json);
+  xc_buf_free(&st->reply);
+  xc_buf_free(&st->err);
   free(st->res);
   free(st->lv);
   free(st->bl);
@@ -129,6 +133,9 @@ xc_status xc__sim_binance_attach(xc_sim *sim) {
   xc__bn_limits_init(&st->lim[XC__BN_FUT], true, st->lim_pct);
   xc_buf_init(&st->out);
   xc_buf_init(&st->out2);
+  xc_buf_init(&st->reply);
+  xc_buf_init(&st->err);
+  xc_json_init(&st->json);
   st->res = calloc(1, sizeof *st->res);
   st->lv = calloc(2 * XC__BN_MAX_DEPTH, sizeof *st->lv);
   st->bl = calloc(2 * XC__BN_MAX_DEPTH, sizeof *st->bl);

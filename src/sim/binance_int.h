@@ -75,6 +75,9 @@ typedef struct xc__bn_state {
   struct xc__bn_bound { struct xc__bn_state *st; const void *route; } bound[96]; /* REST route user ptrs */
   /* scratch, allocated once at attach (the simulator thread is the only user) */
   void *rest_ctx;
+  void *wsapi_ctx;               /* one WebSocket API request context */
+  xc_json json;                  /* reader for WebSocket control / API messages */
+  xc_buf reply, err;             /* WebSocket API result and error scratch */
   xc__sim_order_res *res;
   xc__sim_level *lv;      /* 2 x XC__BN_MAX_DEPTH */
   xc__bn_level *bl;       /* 2 x XC__BN_MAX_DEPTH */

@@ -447,14 +447,13 @@ static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
   xc__bn_state *st = user;
   bn_sess *ss = xc__sim_ws_data(ws);
   if (!ss) return;
-  xc_json j;
-  xc_json_init(&j);
+  xc_json *jp = &st->json; /* reused: no allocation per control message */
+#define j (*jp)
   xc_buf *out = &st->out;
   xc_buf_reset(out);
   if (xc_json_parse(&j, data, len) != XC_OK || xc_json_type_of(&j, 0) != XC_JSON_OBJECT) {
     xc_buf_puts(out, "{\"code\":3,\"msg\":\"Invalid JSON: expected value at line 1 column 1\"}");
     reply_raw(ws, out->data, out->len);
-    xc_json_free(&j);
     return;
   }
   int idt = xc_json_get(&j, 0, "id");
@@ -553,7 +552,7 @@ static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
     xc_buf_putc(out, '}');
   }
   reply_raw(ws, out->data, out->len);
-  xc_json_free(&j);
+#undef j
 }
 
 static void on_close(xc__sim_ws *ws, void *user) {

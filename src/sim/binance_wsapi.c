@@ -5,6 +5,7 @@
  * order.status, openOrders.status, openOrders.cancelAll, account.status. Signed requests carry
  * apiKey + timestamp + signature in params (HMAC over the params sorted by name); a session logged
  * on with session.logon may omit them. Weight is shared with REST (one REQUEST_WEIGHT bucket). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +35,12 @@ typedef struct req_ctx {
   const char *id;
   size_t idn;
   char method[64];
-  xc__bn_params p;
   xc__bn_err e;
   xc_jw w;
   int64_t now;
   int weight;
   bool is_order;
+  xc__bn_params p; /* last: the fields above are cleared per request, p is reset by hand */
 } req_ctx;
 
 /* ---- Ed25519 test key: seed = SHA-256("xconn-sim-ed25519:" + api_secret) ------------------- */
@@ -89,16 +90,15 @@ static void send_error(req_ctx *c, int64_t retry_after_ms) {
   xc_buf_puts(out, "{\"id\":");
   xc_buf_append(out, c->id, c->idn);
   xc_buf_printf(out, ",\"status\":%d,\"error\":", status);
-  xc_buf err;
-  xc_buf_init(&err);
-  xc__bn_err_json(&err, c->e.code, c->e.msg);
+  xc_buf *err = &c->st->err;
+  xc_buf_reset(err);
+  xc__bn_err_json(err, c->e.code, c->e.msg);
   if (retry_after_ms) {
-    err.len--; /* drop '}' */
-    xc_buf_printf(&err, ",\"data\":{\"serverTime\":%lld,\"retryAfter\":%lld}}", (long long)c->now,
+    err->len--; /* drop '}' */
+    xc_buf_printf(err, ",\"data\":{\"serverTime\":%lld,\"retryAfter\":%lld}}", (long long)c->now,
                   (long long)retry_after_ms);
   }
-  xc_buf_append(out, err.data, err.len);
-  xc_buf_free(&err);
+  xc_buf_append(out, err->data, err->len);
   if (c->ss->rate_limits) rate_limits(c, out);
   xc_buf_putc(out, '}');
   xc__sim_ws_send(c->ws, out->data, out->len);
@@ -383,18 +383,23 @@ static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
   xc__bn_state *st = user;
   wsapi_sess *ss = xc__sim_ws_data(ws);
   if (!ss) return;
-  req_ctx *c = calloc(1, sizeof *c);
-  if (!c) return;
+  if (!st->wsapi_ctx && !(st->wsapi_ctx = malloc(sizeof(req_ctx)))) return;
+  req_ctx *c = st->wsapi_ctx; /* reused: no allocation per request */
+  memset(c, 0, offsetof(req_ctx, p));
+  c->p.n = 0;
+  c->p.used = 0;
+  c->p.duplicate = c->p.overflow = c->p.illegal = false;
   c->st = st;
   c->ws = ws;
   c->ss = ss;
   c->id = "null";
   c->idn = 4;
   c->now = xc__sim_now_ms(st->sim);
-  xc_json j;
-  xc_json_init(&j);
-  xc_buf r;
-  xc_buf_init(&r);
+  xc_json *jp = &st->json;
+#define j (*jp)
+  xc_buf *rp = &st->reply;
+#define r (*rp)
+  xc_buf_reset(rp);
   if (xc_json_parse(&j, data, len) != XC_OK || xc_json_type_of(&j, 0) != XC_JSON_OBJECT) {
     xc__bn_err_set(&c->e, XC__BN_ILLEGAL_CHARS, "Malformed request: invalid JSON.");
     send_error(c, 0);
@@ -466,9 +471,9 @@ static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
   }
   ss->rate_limits = saved_rl;
 done:
-  xc_buf_free(&r);
-  xc_json_free(&j);
-  free(c);
+#undef j
+#undef r
+  return;
 }
 
 static const xc__sim_ws_handlers k_wsapi_h = {on_open, on_text, on_close, NULL};

@@ -272,6 +272,7 @@ static xc_status rescale(xc_book *b, bool px, int d) {
   for (int s = 0; s < 2; s++) {
     int64_t *v = px ? b->side[s].key : b->side[s].qty;
     for (uint32_t i = 0; i < b->side[s].n; i++) v[i] *= f;
+    b->side[s].dirty = 0;
   }
   if (px) b->px_places = np;
   else b->qty_places = np;
@@ -348,6 +349,8 @@ static inline xc_status side_set(xc_book *b, xc__side *s, int64_t k, int64_t q) 
   uint32_t n = s->n;
   uint32_t i = find(s->key, n, k);
   if (i < n && s->key[i] == k) {
+    uint32_t d = n - 1 - i;
+    if (d < s->dirty) s->dirty = d;
     if (q) {
       s->qty[i] = q;
     } else {
@@ -372,6 +375,7 @@ static inline xc_status side_set(xc_book *b, xc__side *s, int64_t k, int64_t q) 
       /* full: evict the worst level (index 0) to make room for a better one */
       b->st.levels_evicted++;
       if (i == 0) return XC_OK;
+      if (n - i < s->dirty) s->dirty = n - i;
       memmove(s->key, s->key + 1, (i - 1) * sizeof(int64_t));
       memmove(s->qty, s->qty + 1, (i - 1) * sizeof(int64_t));
       s->key[i - 1] = k;
@@ -380,6 +384,7 @@ static inline xc_status side_set(xc_book *b, xc__side *s, int64_t k, int64_t q) 
     }
   }
   uint32_t tail = n - i;
+  if (tail < s->dirty) s->dirty = tail;
   if (tail) {
     memmove(s->key + i + 1, s->key + i, tail * sizeof(int64_t));
     memmove(s->qty + i + 1, s->qty + i, tail * sizeof(int64_t));
@@ -390,11 +395,14 @@ static inline xc_status side_set(xc_book *b, xc__side *s, int64_t k, int64_t q) 
   return XC_OK;
 }
 
+#define NEED_RESCALE ((xc_status)1) /* internal: a number is finer than the book's scale */
+
 static xc_status apply_side(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t n) {
   xc__side *s = &b->side[si];
   const int pp = b->px_places, qp = b->qty_places;
   for (uint32_t i = 0; i < n; i++) {
     int64_t k, q;
+    if (UNLIKELY(lv[i].px_frac > pp || lv[i].qty_frac > qp)) return NEED_RESCALE;
     if (UNLIKELY(!to_units(lv[i].px_m, lv[i].px_frac, pp, &k) || !to_units(lv[i].qty_m, lv[i].qty_frac, qp, &q)))
       return XC_ERANGE;
     if (UNLIKELY(k == 0)) return XC_ERANGE; /* price 0 is not a level */
@@ -406,9 +414,15 @@ static xc_status apply_side(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t
 
 xc_status xc__book_apply_levels(xc_book *b, const xc_depth_msg *msg) {
   pthread_mutex_lock(&b->mu);
-  xc_status st = fit_scales(b, msg);
-  if (st == XC_OK) st = apply_side(b, 0, msg->bids, msg->nbids);
+  xc_status st = apply_side(b, 0, msg->bids, msg->nbids);
   if (st == XC_OK) st = apply_side(b, 1, msg->asks, msg->nasks);
+  if (UNLIKELY(st == NEED_RESCALE)) {
+    /* rare: raise the scales, then apply the whole message again (absolute quantities make
+     * re-applying the levels already applied harmless) */
+    st = fit_scales(b, msg);
+    if (st == XC_OK) st = apply_side(b, 0, msg->bids, msg->nbids);
+    if (st == XC_OK) st = apply_side(b, 1, msg->asks, msg->nasks);
+  }
   if (st == XC_OK) {
     b->last_id = msg->last_id;
     if (msg->event_ms != XC_DEPTH_ABSENT) b->last_event_ms = msg->event_ms;
@@ -421,6 +435,7 @@ xc_status xc__book_apply_levels(xc_book *b, const xc_depth_msg *msg) {
 void xc__book_clear(xc_book *b) {
   pthread_mutex_lock(&b->mu);
   b->side[0].n = b->side[1].n = 0;
+  b->side[0].dirty = b->side[1].dirty = 0;
   pthread_mutex_unlock(&b->mu);
   xc__book_publish(b);
 }
@@ -494,6 +509,7 @@ static xc_status load_side(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t 
 xc_status xc__book_load(xc_book *b, const xc_depth_msg *msg) {
   pthread_mutex_lock(&b->mu);
   b->side[0].n = b->side[1].n = 0;
+  b->side[0].dirty = b->side[1].dirty = 0;
   xc_status st = fit_scales(b, msg);
   if (st == XC_OK) st = load_side(b, 0, msg->bids, msg->nbids);
   if (st == XC_OK) st = load_side(b, 1, msg->asks, msg->nasks);
@@ -576,14 +592,16 @@ void xc__book_publish(xc_book *b) {
   atomic_store_explicit(&p->total_b, b->side[0].n, RLX);
   atomic_store_explicit(&p->total_a, b->side[1].n, RLX);
   for (int si = 0; si < 2; si++) {
-    const xc__side *sd = &b->side[si];
+    xc__side *sd = &b->side[si];
     uint32_t n = sd->n < b->o.top_n ? sd->n : b->o.top_n;
-    for (uint32_t i = 0; i < n; i++) {
+    /* levels above the shallowest change are unchanged: publish from there down */
+    for (uint32_t i = sd->dirty; i < n; i++) {
       atomic_store_explicit(&p->lv[si][i][0], sd->key[sd->n - 1 - i], RLX);
       atomic_store_explicit(&p->lv[si][i][1], sd->qty[sd->n - 1 - i], RLX);
     }
     if (si == 0) atomic_store_explicit(&p->nb, n, RLX);
     else atomic_store_explicit(&p->na, n, RLX);
+    sd->dirty = UINT32_MAX;
   }
   atomic_store_explicit(&p->seq, s + 2, memory_order_release);
 }

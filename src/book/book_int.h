@@ -15,6 +15,7 @@ typedef struct xc__side {
   int64_t *key;
   int64_t *qty;
   uint32_t n, cap;
+  uint32_t dirty; /* smallest distance from the top changed since the last publish (UINT32_MAX: none) */
 } xc__side;
 
 /* Seqlock-published view for lock-free readers. Every field is atomic (relaxed accesses inside

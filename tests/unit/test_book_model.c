@@ -93,6 +93,18 @@ static bool equal(xc_book *b, const model *m) {
   static xc_book_level bl[NPX + 1], al[NPX + 1];
   uint32_t nb = 0, na = 0;
   xc_book_copy(b, bl, NPX + 1, &nb, al, NPX + 1, &na);
+  /* the lock-free published view agrees with the full copy */
+  static xc_book_top t;
+  xc_book_top_copy(b, 20, &t);
+  if (t.nbids != (nb < 20 ? nb : 20) || t.nasks != (na < 20 ? na : 20)) return false;
+  for (uint32_t k = 0; k < t.nbids; k++)
+    if (t.bids[k].price.coef != bl[k].price.coef || t.bids[k].qty.coef != bl[k].qty.coef ||
+        t.bids[k].price.exp != bl[k].price.exp || t.bids[k].qty.exp != bl[k].qty.exp)
+      return false;
+  for (uint32_t k = 0; k < t.nasks; k++)
+    if (t.asks[k].price.coef != al[k].price.coef || t.asks[k].qty.coef != al[k].qty.coef ||
+        t.asks[k].price.exp != al[k].price.exp || t.asks[k].qty.exp != al[k].qty.exp)
+      return false;
   uint32_t i = 0;
   for (int px = NPX; px >= 1; px--) {
     if (!m->qty[px]) continue;

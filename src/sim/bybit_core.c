@@ -485,7 +485,9 @@ static int param_err(xc__by_err *e, bool linear, const char *name) {
 /* Resolves category + symbol of a request. */
 static int req_market(xc__by_state *st, xc_json *j, int obj, xc__by_mkt **out, xc__by_err *e) {
   char cat[16], sym[32];
-  if (xc__by_json_text(j, obj, "category", cat, sizeof cat) || (strcmp(cat, "spot") && strcmp(cat, "linear"))) {
+  if (xc__by_json_text(j, obj, "category", cat, sizeof cat) == XC_ENOTFOUND && st->batch_cat)
+    snprintf(cat, sizeof cat, "%s", st->batch_cat); /* batch items inherit the request's */
+  if (strcmp(cat, "spot") && strcmp(cat, "linear")) {
     xc__by_seterr(e, 10001, "Illegal category");
     return e->code;
   }

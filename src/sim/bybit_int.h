@@ -72,6 +72,7 @@ typedef struct xc__by_state {
   int mk_of_index[256];          /* engine market index -> mk index + 1 (0 = not Bybit) */
   xc__sim_timer *tick_timer;
   uint64_t ticks;                /* 10 ms ticks */
+  const char *batch_cat;         /* category of a batch request while its items are handled */
   uint32_t cadence_pct;          /* push intervals in percent of the real ones (fault
                                     "book_interval_pct=N"); 100 = real */
   /* auth */

@@ -585,6 +585,107 @@ static void h_order_cancel(rctx *c) {
   end_ok(c);
 }
 
+/* order/create-batch and order/cancel-batch: {"category","request":[...]} (10 spot, 20 linear);
+ * per-item outcomes in retExtInfo.list, the top level is retCode 0 (bybit.md 7, gotcha 12). Each
+ * item takes one unit of the batch quota; items past it fail with 10006. */
+static void batch(rctx *c, bool create) {
+  bool linear = false;
+  int k = cat_of(c, &linear);
+  if (k < 0) return;
+  if (k > 0) {
+    send_err(c, 10001, "Illegal category");
+    return;
+  }
+  int reqs = xc_json_get(c->j, c->root, "request");
+  int max = linear ? 20 : 10;
+  if (reqs < 0 || xc_json_type_of(c->j, reqs) != XC_JSON_ARRAY || xc_json_count(c->j, reqs) < 1) {
+    send_err(c, 10001, "params error: request is required");
+    return;
+  }
+  int n = xc_json_count(c->j, reqs);
+  if (n > max) {
+    send_err(c, 10001, "params error: too many orders in one batch");
+    return;
+  }
+  struct item {
+    int code;
+    char msg[200], oid[64], link[64], sym[32];
+  } *it = calloc((size_t)n, sizeof *it);
+  if (!it) {
+    send_err(c, 10016, "Server error");
+    return;
+  }
+  const char *cat = linear ? "linear" : "spot";
+  for (int i = 0; i < n; i++) {
+    int obj = xc_json_at(c->j, reqs, i);
+    if (xc_json_type_of(c->j, obj) != XC_JSON_OBJECT) {
+      it[i].code = 10001;
+      snprintf(it[i].msg, sizeof it[i].msg, "params error");
+      continue;
+    }
+    xc__by_json_text(c->j, obj, "symbol", it[i].sym, sizeof it[i].sym);
+    int64_t lim, left, reset;
+    /* one unit per order from the batch endpoint's quota; the request itself took the first */
+    if (i > 0 && !xc__by_take(c->st, create ? "/v5/order/create-batch" : "/v5/order/cancel-batch", linear ? 10 : 20,
+                              !linear, &lim, &left, &reset)) {
+      it[i].code = 10006;
+      snprintf(it[i].msg, sizeof it[i].msg, "Too many visits. Exceeded the API Rate Limit.");
+      continue;
+    }
+    xc__by_err e;
+    c->st->batch_cat = cat;
+    int rc = create ? xc__by_order_create(c->st, c->user, c->j, obj, it[i].oid, sizeof it[i].oid, it[i].link,
+                                          sizeof it[i].link, &e)
+                    : xc__by_order_cancel(c->st, c->user, c->j, obj, it[i].oid, sizeof it[i].oid, it[i].link,
+                                          sizeof it[i].link, &e);
+    c->st->batch_cat = NULL;
+    if (rc) {
+      it[i].code = e.code;
+      snprintf(it[i].msg, sizeof it[i].msg, "%s", e.msg);
+      it[i].oid[0] = it[i].link[0] = 0;
+      if (xc__by_json_text(c->j, obj, "orderLinkId", it[i].link, sizeof it[i].link) != XC_OK) it[i].link[0] = 0;
+    } else {
+      snprintf(it[i].msg, sizeof it[i].msg, "OK");
+    }
+  }
+  int64_t now = xc__sim_now_ms(c->st->sim);
+  begin_ok(c);
+  xc_jw *w = &c->w;
+  xc_jw_obj_begin(w);
+  xc_jw_key(w, "list");
+  xc_jw_arr_begin(w);
+  for (int i = 0; i < n; i++) {
+    xc_jw_obj_begin(w);
+    xc_jw_kv_str(w, "category", cat);
+    xc_jw_kv_str(w, "symbol", it[i].sym);
+    xc_jw_kv_str(w, "orderId", it[i].oid);
+    xc_jw_kv_str(w, "orderLinkId", it[i].link);
+    if (create) xc__by_kv_ms(w, "createAt", it[i].code ? 0 : now);
+    xc_jw_obj_end(w);
+  }
+  xc_jw_arr_end(w);
+  xc_jw_obj_end(w);
+  xc_jw_key(w, "retExtInfo");
+  xc_jw_obj_begin(w);
+  xc_jw_key(w, "list");
+  xc_jw_arr_begin(w);
+  for (int i = 0; i < n; i++) {
+    xc_jw_obj_begin(w);
+    xc_jw_kv_i64(w, "code", it[i].code);
+    xc_jw_kv_str(w, "msg", it[i].msg);
+    xc_jw_obj_end(w);
+  }
+  xc_jw_arr_end(w);
+  xc_jw_obj_end(w);
+  xc_jw_kv_i64(w, "time", now);
+  xc_jw_obj_end(w);
+  xc_jw_finish(w);
+  free(it);
+}
+
+static void h_create_batch(rctx *c) { batch(c, true); }
+static void h_cancel_batch(rctx *c) { batch(c, false); }
+
 typedef struct olist {
   xc__sim_order *v;
   int n, cap;
@@ -1128,6 +1229,8 @@ static const route routes[] = {
     {"POST", "/v5/order/create", h_order_create, true, 10, 20},
     {"POST", "/v5/order/cancel", h_order_cancel, true, 10, 20},
     {"POST", "/v5/order/cancel-all", h_cancel_all, true, 10, 20},
+    {"POST", "/v5/order/create-batch", h_create_batch, true, 10, 20},
+    {"POST", "/v5/order/cancel-batch", h_cancel_batch, true, 10, 20},
     {"GET", "/v5/order/realtime", h_realtime, true, 50, 50},
     {"GET", "/v5/order/history", h_history, true, 50, 50},
     {"GET", "/v5/execution/list", h_execution_list, true, 50, 50},

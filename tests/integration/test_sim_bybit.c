@@ -440,6 +440,34 @@ static void test_orders(void **st) {
   assert_non_null(strstr(r.body, "\"orderStatus\":\"Cancelled\""));
   assert_non_null(strstr(r.body, "EC_PostOnlyWillTakeLiquidity"));
   drop(&r);
+  /* batch: per-item outcomes in retExtInfo.list, top level retCode 0 */
+  http(&r, "POST", "/v5/order/create-batch", NULL,
+       "{\"category\":\"spot\",\"request\":[{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\",\"qty\":\"0.001\","
+       "\"price\":\"30000\",\"orderLinkId\":\"b-1\"},{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\","
+       "\"qty\":\"0.001\",\"price\":\"30000.001\",\"orderLinkId\":\"b-2\"},{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\","
+       "\"orderType\":\"Limit\",\"qty\":\"0.001\",\"price\":\"30001\",\"orderLinkId\":\"b-3\"}]}",
+       SIGNED, 0);
+  assert_int_equal(ret_code(&r), 0);
+  if (!strstr(r.body, "\"retExtInfo\":{\"list\":[{\"code\":0,\"msg\":\"OK\"},{\"code\":170134,"))
+    fail_msg("batch outcomes: %s", r.body);
+  assert_non_null(strstr(r.body, "\"orderLinkId\":\"b-3\",\"createAt\":\""));
+  drop(&r);
+  http(&r, "POST", "/v5/order/cancel-batch", NULL,
+       "{\"category\":\"spot\",\"request\":[{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"b-1\"},"
+       "{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"b-2\"},{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"b-3\"}]}",
+       SIGNED, 0);
+  assert_int_equal(ret_code(&r), 0);
+  if (!strstr(r.body, "[{\"code\":0,\"msg\":\"OK\"},{\"code\":170213,") || !strstr(r.body, "{\"code\":0,\"msg\":\"OK\"}]"))
+    fail_msg("cancel-batch outcomes: %s", r.body);
+  drop(&r);
+  {
+    char big[4096] = "{\"category\":\"spot\",\"request\":[";
+    for (int i = 0; i < 11; i++)
+      snprintf(big + strlen(big), sizeof big - strlen(big), "%s{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"x%d\"}", i ? "," : "", i);
+    snprintf(big + strlen(big), sizeof big - strlen(big), "]}");
+    http(&r, "POST", "/v5/order/cancel-batch", NULL, big, SIGNED, 0);
+    expect(&r, 200, 10001); /* spot batches take at most 10 */
+  }
   /* linear */
   create(&r, "{\"category\":\"linear\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\",\"qty\":\"0.001\","
              "\"price\":\"30000\",\"orderLinkId\":\"t-lin-1\"}");

@@ -952,6 +952,17 @@ xc_status xc__sim_order_place(xc_sim *sim, const xc__sim_order_req *rq, xc__sim_
   /* by quote: the lots the budget buys (or sells for) on the current book, matched as a market
    * order of that many lots: the book cannot change in between, so the fills are the same */
   if (!rej && by_quote) lots = lots_for_quote(m, side, rq->quote_qty);
+  /* reduce-only never opens: its quantity is capped at the position (Binance / Bybit do the
+   * same for an order larger than the position) */
+  bool capped = false;
+  if (!rej && rq->reduce_only) {
+    int64_t plots = 0;
+    xc_dec_to_ticks(xc_dec_abs(a->pos[m->index].qty), m->in.step, XC_ROUND_DOWN, &plots);
+    if (lots > plots) {
+      lots = plots;
+      capped = true;
+    }
+  }
   xc__sim_tif tif = rq->type == XC__SIM_MARKET ? XC__SIM_IOC : rq->tif;
   bool would_take = false;
   if (!rej && rq->type == XC__SIM_LIMIT) {
@@ -1020,7 +1031,7 @@ xc_status xc__sim_order_place(xc_sim *sim, const xc__sim_order_req *rq, xc__sim_
   o->o.status = XC__SIM_OS_NEW;
   o->o.reduce_only = rq->reduce_only;
   o->o.price = rq->type == XC__SIM_LIMIT ? xc_dec_normalize(rq->price) : XC_DEC_ZERO;
-  o->o.qty = by_quote ? lot_qty(m, lots) : xc_dec_normalize(rq->qty);
+  o->o.qty = by_quote || capped ? lot_qty(m, lots) : xc_dec_normalize(rq->qty);
   o->o.quote_qty = by_quote ? xc_dec_normalize(rq->quote_qty) : XC_DEC_ZERO;
   o->o.create_ms = o->o.update_ms = now;
   snprintf(o->o.fee_asset, sizeof o->o.fee_asset, "%s",

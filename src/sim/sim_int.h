@@ -525,7 +525,8 @@ typedef struct xc__sim_order_req {
   xc_dec qty;                  /* base quantity; zero when ordering by quote */
   xc_dec quote_qty;            /* MARKET by quote amount (quoteOrderQty, marketUnit=quoteCoin) */
   const char *client_id;       /* NULL or "": the engine generates "sim-<id>" */
-  bool reduce_only;            /* linear only */
+  bool reduce_only;            /* linear only; rejected (REDUCE_ONLY) when it would not reduce,
+                                  its quantity capped at the position size otherwise */
   uint32_t flags;              /* XC__SIM_OF_* */
 } xc__sim_order_req;
 

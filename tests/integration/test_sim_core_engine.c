@@ -346,7 +346,17 @@ static void test_positions_pnl(void **state) {
   xc__sim_acct_position(f->la, f->lin, &p);
   assert_dec(p.qty, "-1");
   assert_dec(p.entry_price, "59000");
-  assert_dec(p.realized_pnl, "0");
+  assert_dec(p.realized_pnl, "0"); /* +500 then -500 */
+  /* reduce-only larger than the position is capped at it: buy 3 reduce-only vs short 1 */
+  bg(f->lin, XC__SIM_SELL, "59100", "3");
+  xc__sim_order_req ro = {.mkt = f->lin, .acct = f->la, .side = XC__SIM_BUY, .type = XC__SIM_MARKET,
+                          .qty = D("3"), .reduce_only = true};
+  assert_int_equal(xc__sim_order_place(f->sim, &ro, &r), XC_OK);
+  assert_int_equal(r.order.status, XC__SIM_OS_FILLED);
+  assert_dec(r.order.qty, "1");
+  xc__sim_acct_position(f->la, f->lin, &p);
+  assert_dec(p.qty, "0");
+  assert_dec(p.realized_pnl, "-100"); /* short 1 @59000 closed @59100 */
   /* order margin is held for resting orders and released on cancel */
   assert_int_equal(place(f, f->lin, f->la, XC__SIM_SELL, XC__SIM_LIMIT, XC__SIM_GTC, "70000",
                          "0.1", NULL, &r), XC_OK);

@@ -34,6 +34,8 @@ typedef struct hreq {
   xc_buf rhdr; /* "name\0value\0" pairs of the latest response */
   size_t nhdr;
   bool too_big;
+  int sends;          /* times curl was about to send the request (a 2nd one is curl's retry) */
+  bool retry_blocked; /* we refused curl's automatic retry of a non-idempotent request */
   uint64_t t0_ns;
   char errbuf[CURL_ERROR_SIZE];
   struct hreq *prev, *next;
@@ -126,6 +128,10 @@ static xc_status classify(hreq *r, CURLcode rc, long status, bool *breaker_failu
     return XC_OK;
   }
   if (r->too_big) return XC_EFULL;
+  if (r->retry_blocked) { /* the first attempt went out on a connection that then died */
+    *breaker_failure = true;
+    return XC_EUNKNOWN_OUTCOME;
+  }
   curl_off_t pre = 0;
   curl_easy_getinfo(r->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
   bool maybe_sent = pre > 0;
@@ -361,6 +367,24 @@ static size_t header_cb(char *p, size_t size, size_t n, void *ud) {
   return len;
 }
 
+/* Called by curl right before the request is sent on a new or reused connection. A second call
+ * for the same transfer is libcurl's own retry after a reused keep-alive connection died without
+ * answering: harmless for idempotent requests, forbidden for the others (the server may have
+ * read and executed the first one). */
+static int prereq_cb(void *ud, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
+                     int conn_local_port) {
+  (void)conn_primary_ip;
+  (void)conn_local_ip;
+  (void)conn_primary_port;
+  (void)conn_local_port;
+  hreq *r = ud;
+  if (++r->sends > 1 && !r->idempotent) {
+    r->retry_blocked = true;
+    return CURL_PREREQFUNC_ABORT;
+  }
+  return CURL_PREREQFUNC_OK;
+}
+
 static xc_status setup_easy(hstate *hs, hreq *r) {
   const xc__engine_opts *eo = xc__engine_opts_get(hs->e);
   CURL *c = hs->npool ? hs->pool[--hs->npool] : curl_easy_init();
@@ -380,6 +404,8 @@ static xc_status setup_easy(hstate *hs, hreq *r) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+  curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, prereq_cb);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, r);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   if (eo->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, eo->ca_file);
   if (eo->ca_dir) curl_easy_setopt(c, CURLOPT_CAPATH, eo->ca_dir);

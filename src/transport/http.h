@@ -14,9 +14,10 @@
  *   TLS handshake): XC_EDNS / XC_ECONN / XC_ETLS whatever the method.
  * - Transport failure after that point (timeout, reset, empty reply): XC_ETIMEDOUT / XC_ECONN /
  *   XC_ECLOSED for idempotent requests, XC_EUNKNOWN_OUTCOME for non-idempotent ones.
- * - Nothing is retried automatically by xconn. (libcurl itself re-sends a request once on a
- *   reused keep-alive connection that the server closed before sending any byte back; see
- *   docs/internals/engine.md.)
+ * - Nothing non-idempotent is ever sent twice. libcurl on its own re-sends a request once when a
+ *   reused keep-alive connection dies before any response byte; xconn lets that happen for
+ *   idempotent requests and aborts it for the others (XC_EUNKNOWN_OUTCOME: the first copy may
+ *   have been executed).
  * - Breaker open: XC_EBREAKER without any I/O. Shutdown: XC_ECANCELED.
  *
  * Threading: xc__http_request() is thread-safe (it copies the request and posts it to the engine).

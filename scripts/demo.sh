@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The end-to-end showcase against the embedded simulator. Grows with every capability.
+# Every streaming step is bounded (--duration / --count), so the demo ends by itself.
 set -euo pipefail
 dir=${1:-build}
 x="$dir/xconn"
@@ -7,3 +8,30 @@ echo "== xconn version"; "$x" version
 echo "== xconn sign (Binance documentation HMAC example)"
 "$x" sign --secret NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j \
   --payload 'symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559'
+
+# Binance market data from a simulator started here (the CLI's --sim runs one in-process; this
+# demo shares one `xconn sim` between the commands through --endpoints).
+tmp=$(mktemp -d)
+pid=
+cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+"$x" sim --seed 42 --quiet >"$tmp/sim.out" 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [[ -s $tmp/sim.out ]] && break; sleep 0.05; done
+head -1 "$tmp/sim.out" >"$tmp/ep"
+echo "== xconn sim endpoints"; cat "$tmp/ep"
+echo "== xconn symbols --venue binance (instruments from exchangeInfo, spot and USD-M)"
+"$x" symbols --endpoints "$tmp/ep" --venue binance
+echo "== xconn ticker --symbol BTC/USDT (24 h ticker, 3 updates)"
+timeout 20 "$x" ticker --endpoints "$tmp/ep" --symbol BTC/USDT --count 3 --duration 10
+echo "== xconn ticker --bbo --symbol ETH/USDT:USDT (USD-M best bid/offer, 2 s)"
+timeout 20 "$x" ticker --endpoints "$tmp/ep" --symbol ETH/USDT:USDT --bbo --duration 2 | tail -n 8
+echo "== xconn trades --symbol BTC/USDT (10 trades)"
+timeout 20 "$x" trades --endpoints "$tmp/ep" --symbol BTC/USDT --count 10 --duration 10
+echo "== xconn book --symbol BTC/USDT --depth 5 (snapshot + diffs, continuity checked; last update of 3 s)"
+timeout 20 "$x" book --endpoints "$tmp/ep" --symbol BTC/USDT --depth 5 --duration 3 >"$tmp/book.txt"
+grep -E '^\[|book (SYNCING|LIVE|RESYNCING|STALE)' "$tmp/book.txt" | head -n 6
+grep -v "^\[" "$tmp/book.txt" | tail -n 6
+echo "   ($(grep -c ' book u=' "$tmp/book.txt") book updates in 3 s)"
+echo "== xconn book --json --symbol BTC/USDT:USDT --depth 3 (one JSON object per event)"
+timeout 20 "$x" book --endpoints "$tmp/ep" --symbol BTC/USDT:USDT --depth 3 --json --count 2 --duration 10

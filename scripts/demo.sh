@@ -17,7 +17,7 @@ cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 "$x" sim --seed 42 --quiet >"$tmp/sim.out" 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do [[ -s $tmp/sim.out ]] && break; sleep 0.05; done
+for _ in $(seq 400); do [[ -s $tmp/sim.out ]] && break; sleep 0.05; done
 head -1 "$tmp/sim.out" >"$tmp/ep"
 echo "== xconn sim endpoints"; cat "$tmp/ep"
 echo "== xconn symbols --venue binance (instruments from exchangeInfo, spot and USD-M)"

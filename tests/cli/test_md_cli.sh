@@ -80,7 +80,7 @@ check "$tmp/bk" book
 # a separately running simulator, reached through --endpoints FILE
 "$x" sim --seed 3 >"$tmp/simout" 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do [[ -s $tmp/simout ]] && break; sleep 0.05; done
+for _ in $(seq 400); do [[ -s $tmp/simout ]] && break; sleep 0.05; done
 head -1 "$tmp/simout" >"$tmp/ep"
 timeout 30 "$x" book --endpoints "$tmp/ep" --json --symbol ETH/USDT --depth 5 --count 3 --duration 20 >"$tmp/bk2" \
   || fail "book --endpoints exit $?"

@@ -792,6 +792,37 @@ static void test_set_url(void **s) {
   probe_free(p);
 }
 
+/* wss:// verifies the server: with the default trust store the test CA is unknown -> no open. */
+static void test_tls_untrusted(void **s) {
+  (void)s;
+  xc_tv_server *v = xc_tv_start(true, NULL);
+  assert_non_null(v);
+  xc__engine *e;
+  assert_int_equal(xc__engine_new(NULL, &e), XC_OK); /* no CA option */
+  probe *p = probe_new();
+  xc__ws_opts o;
+  xc__ws_opts_default(&o);
+  char url[128];
+  snprintf(url, sizeof url, "wss://localhost:%d/ws", xc_tsrv_port(v->srv));
+  o.url = url;
+  o.on_state = p_state;
+  o.user = p;
+  o.backoff.base_ms = 20;
+  o.backoff.cap_ms = 40;
+  xc__ws *ws;
+  assert_int_equal(xc__ws_new(e, &o, &ws), XC_OK);
+  xc__ws_stats st;
+  WAIT_FOR((xc__ws_stats_get(ws, &st), st.connect_fails >= 3), 5000);
+  assert_true(st.connect_fails >= 3);
+  assert_int_equal(st.connects, 0);
+  assert_int_equal(p_get(p, &p->opens), 0);
+  assert_int_equal(xc_tsrv_ws_opened(v->srv), 0);
+  close_and_wait(ws, p);
+  xc__engine_free(e);
+  xc_tv_stop(v);
+  probe_free(p);
+}
+
 static void test_bad_args(void **s) {
   (void)s;
   xc__engine *e;
@@ -832,7 +863,7 @@ int main(void) {
       cmocka_unit_test(test_topic_cap),         cmocka_unit_test(test_app_ping),          cmocka_unit_test(test_rotation_plain),
       cmocka_unit_test(test_rotation_tls),      cmocka_unit_test(test_rotate_now_auth),      cmocka_unit_test(test_breaker_connects),
       cmocka_unit_test(test_shutdown_finalizes), cmocka_unit_test(test_set_url),
-      cmocka_unit_test(test_bad_args),
+      cmocka_unit_test(test_tls_untrusted),     cmocka_unit_test(test_bad_args),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -807,6 +807,28 @@ static void test_ws_private(void **st) {
   assert_non_null(strstr(m, "\"accountType\":\"UNIFIED\""));
   ws_close(c);
 
+  /* reorder fault: two order messages arrive swapped (a session that takes only "order") */
+  c = ws_new("/v5/private");
+  auth_msg(a, sizeof a, now_ms() + 10000, false);
+  ws_send(c, a);
+  assert_non_null(ws_wait(c, "\"op\":\"auth\"", m, 1 << 20, 2000));
+  ws_send(c, "{\"op\":\"subscribe\",\"args\":[\"order.spot\"]}");
+  assert_non_null(ws_wait(c, "\"op\":\"subscribe\"", m, 1 << 20, 2000));
+  assert_int_equal(xc_sim_fault_reorder(g_sim, 2), XC_OK);
+  create(&r, "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\",\"qty\":\"0.001\","
+             "\"price\":\"30000\",\"orderLinkId\":\"ro-A\"}");
+  expect(&r, 200, 0);
+  create(&r, "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\",\"qty\":\"0.001\","
+             "\"price\":\"30000\",\"orderLinkId\":\"ro-B\"}");
+  expect(&r, 200, 0);
+  assert_non_null(ws_wait(c, "\"topic\":\"order.spot\"", m, 1 << 20, 2000));
+  assert_non_null(strstr(m, "\"orderLinkId\":\"ro-B\""));
+  assert_non_null(ws_wait(c, "\"topic\":\"order.spot\"", m, 1 << 20, 2000));
+  assert_non_null(strstr(m, "\"orderLinkId\":\"ro-A\""));
+  http(&r, "POST", "/v5/order/cancel-all", NULL, "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\"}", SIGNED, 0);
+  expect(&r, 200, 0);
+  ws_close(c);
+
   /* order entry over /v5/trade */
   c = ws_new("/v5/trade");
   auth_msg(a, sizeof a, now_ms() + 10000, false);

@@ -1,6 +1,7 @@
 /* Binance symbol filters (see binance_filters.h). */
 #include "sim/binance_filters.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static xc_dec dec_of(const char *s) {
@@ -92,9 +93,47 @@ int xc__bn_check_order(const xc__bn_rules *r, bool futures, bool market, bool ha
   return 0;
 }
 
+/* Fast path for the common case: coefficient fits in int64, no rounding needed (the value has at
+ * most `places` fractional digits). Writes the quoted JSON string into out; returns its length or
+ * -1 to fall back. */
+static int fast_fixed(xc_dec d, int places, char *out) {
+  if (d.coef > (xc_dec_coef)INT64_MAX || d.coef < -(xc_dec_coef)INT64_MAX || d.exp > 0 || -d.exp > places ||
+      places > 40)
+    return -1;
+  int64_t c = (int64_t)d.coef;
+  uint64_t u = c < 0 ? (uint64_t)(-c) : (uint64_t)c;
+  char dig[24];
+  int nd = 0;
+  do {
+    dig[nd++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  int frac = -d.exp;
+  char *p = out;
+  *p++ = '"';
+  if (c < 0) *p++ = '-';
+  if (nd <= frac) *p++ = '0';
+  else
+    for (int i = nd - 1; i >= frac; i--) *p++ = dig[i];
+  if (places > 0) {
+    *p++ = '.';
+    for (int j = 1; j <= places; j++) {
+      int idx = frac - j;
+      *p++ = idx >= 0 && idx < nd ? dig[idx] : '0';
+    }
+  }
+  *p++ = '"';
+  return (int)(p - out);
+}
+
 void xc__bn_jw_fixed(xc_jw *w, xc_dec d, int places) {
   char b[XC_DEC_STR_MAX];
-  int n = xc_dec_to_str_fixed(d, places, XC_ROUND_HALF_EVEN, b, sizeof b);
+  int n = fast_fixed(d, places, b);
+  if (n > 0) {
+    xc_jw_raw(w, b, (size_t)n);
+    return;
+  }
+  n = xc_dec_to_str_fixed(d, places, XC_ROUND_HALF_EVEN, b, sizeof b);
   if (n < 0) {
     n = xc_dec_to_str(d, b, sizeof b);
     if (n < 0) n = 0;

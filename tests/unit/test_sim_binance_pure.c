@@ -248,10 +248,41 @@ static void test_limits(void **st) {
   assert_true(xc__bn_msg_rate_ok(&r, 2000));
 }
 
+/* The fast fixed-places formatter agrees with xc_dec_to_str_fixed (random values, signs, scales,
+ * including values that need rounding and so take the slow path). */
+static void test_fixed_fast_path(void **st) {
+  (void)st;
+  uint64_t seed = 42;
+  xc_buf b;
+  xc_buf_init(&b);
+  for (int i = 0; i < 20000; i++) {
+    uint64_t r = xc_test_rand(&seed);
+    int64_t coef = (int64_t)(r % 4 == 0 ? r >> 1 : r % 100000000000ull);
+    if (r & 0x100) coef = -coef;
+    int exp = -(int)(xc_test_rand(&seed) % 19);
+    int places = (int)(xc_test_rand(&seed) % 13);
+    xc_dec d;
+    assert_int_equal(xc_dec_from_i64(coef, exp, &d), XC_OK);
+    char want[XC_DEC_STR_MAX + 2];
+    want[0] = '"';
+    int n = xc_dec_to_str_fixed(d, places, XC_ROUND_HALF_EVEN, want + 1, sizeof want - 2);
+    assert_true(n > 0);
+    want[n + 1] = '"';
+    want[n + 2] = 0;
+    xc_buf_reset(&b);
+    xc_jw w;
+    xc_jw_init(&w, &b);
+    xc__bn_jw_fixed(&w, d, places);
+    if (strcmp(b.data, want) != 0) fail_msg("coef %lld exp %d places %d: got %s want %s", (long long)coef, exp, places, b.data, want);
+  }
+  xc_buf_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_hmac_vectors), cmocka_unit_test(test_auth), cmocka_unit_test(test_params),
     cmocka_unit_test(test_filters), cmocka_unit_test(test_fmt), cmocka_unit_test(test_limits),
+    cmocka_unit_test(test_fixed_fast_path),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

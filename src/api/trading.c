@@ -1,0 +1,1054 @@
+/* Orders, balances and positions on the client (xconn/trading.h), Binance Spot and USDⓈ-M.
+ *
+ * Every request runs on the engine thread: breaker check (order entry), rate-limit charge in venue
+ * time (weights and order counts), a signed REST call stamped from the clock-sync estimate, then
+ * the response goes through the venue parsers into the order tracker, which emits XC_EV_ORDER /
+ * XC_EV_FILL events exactly once. An order POST whose outcome is unknown (5xx, timeout, connection
+ * lost after sending) is never resent: it is resolved by a query by client id. A -1021 timestamp
+ * rejection resynchronizes the clock and retries the request once. See docs/internals/trading.md.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/client_int.h"
+#include "core/breaker.h"
+#include "core/clock.h"
+#include "core/clocksync.h"
+#include "core/json.h"
+#include "core/sign.h"
+#include "orders/tracker.h"
+#include "venues/binance/trade.h"
+#include "xconn/trading.h"
+
+#define MAX_BAL 256
+#define MAX_POS 128
+#define RESOLVE_TRIES 5
+
+typedef enum kind { K_PLACE, K_CANCEL, K_GET, K_OPEN, K_BAL, K_POS, K_RESOLVE } kind;
+
+typedef struct treq treq;
+
+typedef struct xc__trading {
+  xc_client *c;
+  xc_signer *signer;                     /* [engine] Binance */
+  xc_clocksync clock[XC__NMARKETS];      /* [engine] */
+  bool time_inflight[XC__NMARKETS];      /* [engine] */
+  treq *wait_clock[XC__NMARKETS];        /* [engine] requests waiting for a clock sample */
+  xc_breaker breaker[XC__NMARKETS];      /* [engine] order entry */
+  xc_tracker *tracker;                   /* [engine] */
+  uint64_t counter, rnd;                 /* [engine] client ids */
+  treq *delayed;                         /* [engine] waiting on a timer */
+  bool stopping;                         /* [engine] */
+  pthread_mutex_t mu;                    /* caches below */
+  pthread_cond_t cv;
+  xc_balance bal[XC__NMARKETS][MAX_BAL]; /* [mu] */
+  size_t nbal[XC__NMARKETS];
+  uint64_t bal_gen[XC__NMARKETS];        /* [mu] completed loads (success or failure) */
+  bool bal_loaded[XC__NMARKETS];
+  xc_status bal_st[XC__NMARKETS];
+  xc_position pos[MAX_POS];              /* [mu] */
+  size_t npos;
+  uint64_t pos_gen;
+  bool pos_loaded;
+  xc_status pos_st;
+} xc__trading;
+
+struct treq {
+  xc__trading *t;
+  kind k;
+  xc_market m;
+  const char *method;
+  const char *path;
+  uint32_t weight, orders;
+  char sym[XC_SYMBOL_MAX];  /* unified */
+  char vsym[XC_SYMBOL_MAX];
+  char cid[XC_ID_MAX];
+  char oid[XC_ID_MAX];
+  xc_order_req req;         /* K_PLACE (symbol / client_id point into sym / cid) */
+  xc_order_cb cb;
+  xc_orders_cb lcb;
+  void *user;
+  int ts_retries;           /* -1021 retries done */
+  int resolve_tries;
+  int64_t sent_wall;
+  uint64_t started_mono;
+  bool breaker_allowed;
+  xc__timer *timer;
+  treq *next;               /* delayed / wait_clock lists */
+  char params[512];         /* unsigned query parameters */
+};
+
+/* ---- small helpers ----------------------------------------------------------------------------- */
+
+static uint64_t mono_ms(void) { return xc_mono_ns() / 1000000u; }
+
+static pthread_mutex_t g_init_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The client's trading state is kept in a small registry: the client struct belongs to api/client.c;
+ * a registry keeps this file self-contained (clients are few). */
+typedef struct reg {
+  xc_client *c;
+  xc__trading *t;
+  struct reg *next;
+} reg;
+static reg *g_reg;
+
+static void trading_free(xc__trading *t) {
+  if (!t) return;
+  xc_signer_free(t->signer);
+  xc_tracker_free(t->tracker);
+  pthread_mutex_destroy(&t->mu);
+  pthread_cond_destroy(&t->cv);
+  free(t);
+}
+
+static void complete(treq *r, xc_status st, const xc_order *o, const xc_venue_error *err);
+static void fail_list(treq *r, xc_status st);
+
+static void finish_req(treq *r, xc_status st) {
+  if (r->k == K_OPEN) fail_list(r, st);
+  else if (r->k == K_BAL || r->k == K_POS) {
+    xc__trading *t = r->t;
+    pthread_mutex_lock(&t->mu);
+    if (r->k == K_BAL) {
+      t->bal_st[r->m] = st;
+      t->bal_gen[r->m]++;
+    } else {
+      t->pos_st = st;
+      t->pos_gen++;
+    }
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    free(r);
+  } else complete(r, st, NULL, NULL);
+}
+
+static void on_shutdown(xc__engine *e, void *arg) {
+  (void)e;
+  xc__trading *t = arg;
+  t->stopping = true;
+  while (t->delayed) {
+    treq *r = t->delayed;
+    t->delayed = r->next;
+    if (r->timer) xc__timer_free(r->timer);
+    r->timer = NULL;
+    finish_req(r, XC_ECANCELED);
+  }
+  for (int m = 0; m < XC__NMARKETS; m++)
+    while (t->wait_clock[m]) {
+      treq *r = t->wait_clock[m];
+      t->wait_clock[m] = r->next;
+      finish_req(r, XC_ECANCELED);
+    }
+  pthread_mutex_lock(&t->mu);
+  pthread_cond_broadcast(&t->cv);
+  pthread_mutex_unlock(&t->mu);
+}
+
+static void on_post(xc__engine *e, void *arg) {
+  (void)e;
+  xc__trading *t = arg;
+  pthread_mutex_lock(&g_init_mu);
+  for (reg **p = &g_reg; *p; p = &(*p)->next)
+    if ((*p)->t == t) {
+      reg *x = *p;
+      *p = x->next;
+      free(x);
+      break;
+    }
+  pthread_mutex_unlock(&g_init_mu);
+  trading_free(t);
+}
+
+static void emit_cb(void *user, const xc_order *o, const xc_fill *f) {
+  xc__trading *t = user;
+  xc_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.venue = XC_VENUE_BINANCE;
+  ev.recv_ts_ns = (int64_t)xc_wall_ms() * 1000000;
+  if (o) {
+    ev.type = XC_EV_ORDER;
+    ev.u.order = *o;
+    ev.market = o->market;
+    ev.symbol = ev.u.order.symbol;
+    ev.venue_ts_ms = o->updated_ms;
+  } else {
+    ev.type = XC_EV_FILL;
+    ev.u.fill = *f;
+    xc_symbol sy;
+    ev.market = xc_symbol_parse(f->symbol, &sy) == XC_OK ? sy.market : XC_MARKET_NONE;
+    ev.symbol = ev.u.fill.symbol;
+    ev.venue_ts_ms = f->ts_ms;
+  }
+  xc__client_emit(t->c, &ev);
+}
+
+typedef struct start_cmd {
+  xc__trading *t;
+} start_cmd;
+
+static void register_hooks(xc__engine *e, void *arg, bool cancelled) {
+  xc__trading *t = arg;
+  if (cancelled) return; /* engine stopping before we started: freed by the registry at exit */
+  xc__engine_add_hook(e, on_shutdown, on_post, t);
+}
+
+/* The trading state of c, created on first use (any thread). NULL when out of memory. */
+static xc__trading *trading_of(xc_client *c) {
+  pthread_mutex_lock(&g_init_mu);
+  for (reg *r = g_reg; r; r = r->next)
+    if (r->c == c) {
+      xc__trading *t = r->t;
+      pthread_mutex_unlock(&g_init_mu);
+      return t;
+    }
+  xc__trading *t = calloc(1, sizeof *t);
+  reg *g = calloc(1, sizeof *g);
+  xc_tracker_opts to;
+  xc_tracker_opts_default(&to);
+  to.emit = emit_cb;
+  to.user = t;
+  if (!t || !g || xc_tracker_new(&to, &t->tracker) != XC_OK) {
+    free(t);
+    free(g);
+    pthread_mutex_unlock(&g_init_mu);
+    return NULL;
+  }
+  t->c = c;
+  pthread_mutex_init(&t->mu, NULL);
+  pthread_cond_init(&t->cv, NULL);
+  for (int m = 0; m < XC__NMARKETS; m++) {
+    xc_clocksync_opts co;
+    xc_clocksync_opts_default(&co);
+    xc_clocksync_init(&t->clock[m], &co);
+    xc_breaker_opts bo;
+    xc_breaker_opts_default(&bo);
+    xc_breaker_init(&t->breaker[m], &bo);
+  }
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  t->rnd = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ (uint64_t)(uintptr_t)t;
+  const xc_credentials *k = &c->cred[XC_VENUE_BINANCE];
+  if (k->api_secret && k->api_secret[0]) {
+    if (k->key_type == XC_KEY_HMAC) (void)xc_signer_new_hmac(k->api_secret, strlen(k->api_secret), &t->signer);
+    else (void)xc_signer_new_pem(k->api_secret, strlen(k->api_secret), &t->signer);
+  }
+  g->c = c;
+  g->t = t;
+  g->next = g_reg;
+  g_reg = g;
+  if (xc__engine_on_thread(c->eng)) register_hooks(c->eng, t, false);
+  else (void)xc__engine_post(c->eng, register_hooks, t);
+  pthread_mutex_unlock(&g_init_mu);
+  return t;
+}
+
+static uint64_t next_rand(xc__trading *t) {
+  uint64_t z = (t->rnd += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/* Unified -> (market, venue symbol). */
+static xc_status map_symbol(xc_client *c, const char *sym, xc_market *m, char *vsym, size_t cap) {
+  xc_symbol sy;
+  if (!sym || xc_symbol_parse(sym, &sy)) return xc__client_fail(c, XC_EINVAL, "bad symbol '%s'", sym ? sym : "");
+  const xc__venue_desc *d = xc__venue_get(XC_VENUE_BINANCE);
+  if (!d) return XC_ENOTSUP;
+  *m = sy.market;
+  return d->ops->venue_symbol(&sy, vsym, cap);
+}
+
+/* Venue symbol -> unified symbol through the instrument table (falls back to the venue symbol). */
+static void unify(xc_client *c, xc_market m, const char *vsym, char *out, size_t cap) {
+  snprintf(out, cap, "%s", vsym);
+  pthread_mutex_lock(&c->mu);
+  xc__instr_table *tb = &c->instr[XC_VENUE_BINANCE][m];
+  for (size_t i = 0; i < tb->n; i++)
+    if (strcmp(tb->arr[i].venue_symbol, vsym) == 0) {
+      snprintf(out, cap, "%s", tb->arr[i].symbol);
+      break;
+    }
+  pthread_mutex_unlock(&c->mu);
+}
+
+/* ---- completion -------------------------------------------------------------------------------- */
+
+static void complete(treq *r, xc_status st, const xc_order *o, const xc_venue_error *err) {
+  if (r->cb) r->cb(r->t->c, st, st == XC_OK ? o : NULL, err, r->user);
+  free(r);
+}
+
+static void fail_list(treq *r, xc_status st) {
+  if (r->lcb) r->lcb(r->t->c, st, NULL, 0, r->user);
+  free(r);
+}
+
+/* ---- sending ----------------------------------------------------------------------------------- */
+
+static void send_now(treq *r);
+static void http_done(xc_status st, const xc__http_resp *resp, void *user);
+
+static void time_done(xc_status st, const xc__http_resp *resp, void *user);
+
+typedef struct time_req {
+  xc__trading *t;
+  xc_market m;
+  int64_t sent;
+} time_req;
+
+/* Fires a server-time request for market m unless one is in flight. */
+static void sync_clock(xc__trading *t, xc_market m) {
+  if (t->time_inflight[m]) return;
+  xc_client *c = t->c;
+  char url[XC__URL_MAX + 32];
+  snprintf(url, sizeof url, "%s%s", c->rest_url[XC_VENUE_BINANCE][m],
+           m == XC_MARKET_LINEAR ? "/fapi/v1/time" : "/api/v3/time");
+  time_req *q = calloc(1, sizeof *q);
+  if (!q) return;
+  q->t = t;
+  q->m = m;
+  xc__http_req hr;
+  xc__http_req_default(&hr);
+  hr.url = url;
+  hr.timeout_ms = c->opts.request_timeout_ms;
+  q->sent = xc_wall_ms();
+  if (c->rl[XC_VENUE_BINANCE][m]) {
+    int64_t w = 0;
+    (void)xc_rl_acquire(c->rl[XC_VENUE_BINANCE][m], xc_clocksync_server_now(&t->clock[m], q->sent), 1, 0,
+                        XC_RL_FAIL, &w);
+  }
+  if (xc__http_request(c->eng, &hr, time_done, q) != XC_OK) {
+    free(q);
+    return;
+  }
+  t->time_inflight[m] = true;
+}
+
+static void release_waiters(xc__trading *t, xc_market m) {
+  treq *w = t->wait_clock[m];
+  t->wait_clock[m] = NULL;
+  while (w) {
+    treq *n = w->next;
+    w->next = NULL;
+    send_now(w);
+    w = n;
+  }
+}
+
+static void time_done(xc_status st, const xc__http_resp *resp, void *user) {
+  time_req *q = user;
+  xc__trading *t = q->t;
+  xc_market m = q->m;
+  int64_t now = xc_wall_ms();
+  t->time_inflight[m] = false;
+  if (st == XC_OK && resp && resp->status == 200 && !t->stopping) {
+    xc_json j;
+    xc_json_init(&j);
+    int64_t server = 0;
+    if (xc_json_parse(&j, resp->body, resp->body_len) == XC_OK &&
+        xc_json_get_i64(&j, 0, "serverTime", &server) == XC_OK)
+      (void)xc_clocksync_add_sample(&t->clock[m], q->sent, server, now, NULL);
+    xc_json_free(&j);
+  }
+  free(q);
+  if (t->stopping) return;
+  xc_clocksync_stats cs;
+  xc_clocksync_stats_get(&t->clock[m], &cs);
+  /* more samples wanted (fresh estimate): take them now, the waiters go with the first one */
+  if (xc_clocksync_needs_refresh(&t->clock[m], now) && cs.samples < 3 && st == XC_OK) sync_clock(t, m);
+  release_waiters(t, m);
+}
+
+static void delayed_fire(xc__timer *tm, void *arg) {
+  treq *r = arg;
+  xc__timer_free(tm);
+  r->timer = NULL;
+  for (treq **p = &r->t->delayed; *p; p = &(*p)->next)
+    if (*p == r) {
+      *p = r->next;
+      break;
+    }
+  r->next = NULL;
+  send_now(r);
+}
+
+static bool order_entry(const treq *r) { return r->k == K_PLACE || r->k == K_CANCEL; }
+
+/* Charges the budget (waiting on a timer when needed) and sends. Engine thread. */
+static void submit(treq *r) {
+  xc__trading *t = r->t;
+  xc_client *c = t->c;
+  if (t->stopping || atomic_load(&c->stopping)) {
+    finish_req(r, XC_ECANCELED);
+    return;
+  }
+  if (!t->signer) {
+    xc__client_fail(c, XC_EAUTH, "no Binance credentials");
+    finish_req(r, XC_EAUTH);
+    return;
+  }
+  int64_t wall = xc_wall_ms();
+  /* a clock estimate first (and after a -1021) */
+  xc_clocksync_stats cs;
+  xc_clocksync_stats_get(&t->clock[r->m], &cs);
+  if (!cs.have || xc_clocksync_needs_refresh(&t->clock[r->m], wall)) {
+    sync_clock(t, r->m);
+    if (!cs.have && t->time_inflight[r->m]) {
+      r->next = t->wait_clock[r->m];
+      t->wait_clock[r->m] = r;
+      return;
+    }
+  }
+  if (order_entry(r) && !r->breaker_allowed) {
+    if (xc_breaker_allow(&t->breaker[r->m], mono_ms()) != XC_OK) {
+      finish_req(r, XC_EBREAKER);
+      return;
+    }
+    r->breaker_allowed = true;
+  }
+  int64_t wait = 0;
+  xc_rl *rl = c->rl[XC_VENUE_BINANCE][r->m];
+  xc_status st = rl ? xc_rl_acquire(rl, xc_clocksync_server_now(&t->clock[r->m], wall), r->weight, r->orders,
+                                    c->opts.rate_limit_fail_fast ? XC_RL_FAIL : XC_RL_WAIT, &wait)
+                    : XC_OK;
+  if (st) {
+    if (r->breaker_allowed) xc_breaker_release(&t->breaker[r->m]);
+    r->breaker_allowed = false;
+    finish_req(r, st);
+    return;
+  }
+  if (wait > 0) {
+    r->timer = xc__timer_new(c->eng, delayed_fire, r);
+    if (!r->timer) {
+      finish_req(r, XC_ENOMEM);
+      return;
+    }
+    r->next = t->delayed;
+    t->delayed = r;
+    xc__timer_start(r->timer, (uint64_t)wait, 0);
+    return;
+  }
+  send_now(r);
+}
+
+static void send_now(treq *r) {
+  xc__trading *t = r->t;
+  xc_client *c = t->c;
+  if (t->stopping) {
+    finish_req(r, XC_ECANCELED);
+    return;
+  }
+  xc_buf q;
+  xc_buf_init(&q);
+  xc_status st = xc_buf_puts(&q, r->params);
+  int64_t wall = xc_wall_ms();
+  if (!st)
+    st = xc_binance_sign_rest(t->signer, &q, NULL, xc_clocksync_timestamp(&t->clock[r->m], wall),
+                              c->opts.recv_window_ms ? c->opts.recv_window_ms : 5000);
+  char *url = NULL;
+  if (!st) {
+    size_t n = strlen(c->rest_url[XC_VENUE_BINANCE][r->m]) + strlen(r->path) + q.len + 2;
+    url = malloc(n);
+    if (!url) st = XC_ENOMEM;
+    else snprintf(url, n, "%s%s?%s", c->rest_url[XC_VENUE_BINANCE][r->m], r->path, q.data);
+  }
+  xc_buf_free(&q);
+  char hdr[160];
+  snprintf(hdr, sizeof hdr, "%s: %s", XC_BINANCE_H_API_KEY, c->cred[XC_VENUE_BINANCE].api_key ? c->cred[XC_VENUE_BINANCE].api_key : "");
+  const char *hdrs[1] = {hdr};
+  if (!st) {
+    xc__http_req hr;
+    xc__http_req_default(&hr);
+    hr.method = r->method;
+    hr.url = url;
+    hr.headers = hdrs;
+    hr.nheaders = 1;
+    hr.timeout_ms = c->opts.request_timeout_ms;
+    r->sent_wall = wall;
+    r->started_mono = mono_ms();
+    st = xc__http_request(c->eng, &hr, http_done, r);
+  }
+  free(url);
+  explicit_bzero(hdr, sizeof hdr);
+  if (st) {
+    if (r->breaker_allowed) xc_breaker_release(&t->breaker[r->m]);
+    r->breaker_allowed = false;
+    finish_req(r, st);
+  }
+}
+
+/* ---- responses --------------------------------------------------------------------------------- */
+
+static void resolve_unknown(treq *r);
+
+static void apply_order(xc__trading *t, treq *r, xc_order *o, const xc_fill *fills, size_t nf) {
+  /* venue symbols -> unified */
+  snprintf(o->symbol, sizeof o->symbol, "%s", r->sym);
+  for (size_t i = 0; i < nf; i++) {
+    xc_fill f = fills[i];
+    snprintf(f.symbol, sizeof f.symbol, "%s", r->sym);
+    (void)xc_tracker_apply(t->tracker, NULL, &f, NULL);
+  }
+  (void)xc_tracker_apply(t->tracker, o, NULL, NULL);
+  xc_order cur;
+  if (xc_tracker_get(t->tracker, r->sym, o->order_id, o->client_id, &cur) == XC_OK) *o = cur;
+}
+
+static void http_done(xc_status st, const xc__http_resp *resp, void *user) {
+  treq *r = user;
+  xc__trading *t = r->t;
+  xc_client *c = t->c;
+  const xc__venue_desc *d = xc__venue_get(XC_VENUE_BINANCE);
+  int64_t now = xc_wall_ms();
+  int hs = resp ? resp->status : 0;
+  xc_rl *rl = c->rl[XC_VENUE_BINANCE][r->m];
+  if (resp && rl) {
+    for (size_t i = 0; i < resp->nheaders; i++)
+      d->ops->rl_header(rl, resp->headers[i].name, resp->headers[i].value, r->sent_wall, now);
+    if (hs == 429 || hs == 418) {
+      const char *ra = xc__http_header_get(resp, "Retry-After");
+      d->ops->rl_http(rl, xc_clocksync_server_now(&t->clock[r->m], now), hs, ra ? strtoll(ra, NULL, 10) : -1);
+    }
+  }
+  xc_venue_error ve;
+  memset(&ve, 0, sizeof ve);
+  xc_json j;
+  xc_json_init(&j);
+  bool parsed = resp && resp->body_len && xc_json_parse(&j, resp->body, resp->body_len) == XC_OK;
+  if (st == XC_OK && hs >= 400) {
+    st = parsed ? xc__bnt_parse_error(&j, 0, hs, &ve) : XC_EHTTP;
+    if (st == XC_EPARSE) st = hs >= 500 ? XC_EUNKNOWN_OUTCOME : XC_EREJECTED;
+  } else if (st == XC_EHTTP && parsed) {
+    xc_status vs = xc__bnt_parse_error(&j, 0, hs, &ve);
+    (void)vs;
+  }
+  if (r->breaker_allowed) {
+    xc_breaker_record_started(&t->breaker[r->m], mono_ms(), r->started_mono, st);
+    r->breaker_allowed = false;
+  }
+  if (st == XC_ETIMESTAMP && r->ts_retries == 0 && !t->stopping) {
+    /* the clock estimate is wrong now: resync and retry once (the venue did not execute it) */
+    xc_json_free(&j);
+    xc_clocksync_on_timestamp_error(&t->clock[r->m]);
+    r->ts_retries++;
+    sync_clock(t, r->m);
+    if (t->time_inflight[r->m]) {
+      r->next = t->wait_clock[r->m];
+      t->wait_clock[r->m] = r;
+    } else {
+      submit(r);
+    }
+    return;
+  }
+  if (st == XC_EUNKNOWN_OUTCOME && r->k == K_PLACE && !t->stopping) {
+    xc_json_free(&j);
+    (void)xc_tracker_outcome_unknown(t->tracker, r->sym, r->cid);
+    resolve_unknown(r);
+    return;
+  }
+  if (st != XC_OK) {
+    if (ve.code) xc__client_fail(c, st, "%s %s: %lld %s", r->method, r->path, (long long)ve.code, ve.msg);
+    else xc__client_fail(c, st, "%s %s: %s%s%s", r->method, r->path, xc_status_str(st),
+                         resp && resp->errmsg && resp->errmsg[0] ? ": " : "", resp && resp->errmsg ? resp->errmsg : "");
+    if (r->k == K_PLACE) {
+      (void)xc_tracker_not_found(t->tracker, r->sym, r->cid); /* rejected: never placed */
+    } else if (r->k == K_CANCEL) {
+      (void)xc_tracker_cancel_failed(t->tracker, r->sym, r->oid, r->cid);
+    } else if (r->k == K_RESOLVE && st == XC_EUNKNOWN_ORDER) {
+      /* the order never reached the venue */
+      (void)xc_tracker_not_found(t->tracker, r->sym, r->cid);
+      xc_json_free(&j);
+      char vm[160];
+      snprintf(vm, sizeof vm, "%.120s", ve.msg);
+      snprintf(ve.msg, sizeof ve.msg, "order not placed (outcome resolved by query: %s)", vm);
+      complete(r, XC_EREJECTED, NULL, &ve);
+      return;
+    } else if (r->k == K_RESOLVE && r->resolve_tries < RESOLVE_TRIES && !t->stopping) {
+      xc_json_free(&j);
+      resolve_unknown(r); /* the query itself failed: try again later, still never resend */
+      return;
+    }
+    xc_json_free(&j);
+    if (r->k == K_RESOLVE) st = XC_EUNKNOWN_OUTCOME;
+    if (r->k == K_OPEN || r->k == K_BAL || r->k == K_POS) finish_req(r, st);
+    else complete(r, st, NULL, &ve);
+    return;
+  }
+  if (!parsed) {
+    xc_json_free(&j);
+    finish_req(r, XC_EPROTO);
+    return;
+  }
+  char err[160] = "";
+  switch (r->k) {
+  case K_PLACE:
+  case K_CANCEL:
+  case K_GET:
+  case K_RESOLVE: {
+    xc_order o;
+    xc_fill fills[16];
+    size_t nf = 0;
+    st = xc__bnt_parse_order(&j, 0, r->m, &o, fills, 16, &nf, err, sizeof err);
+    if (st) {
+      xc__client_fail(c, XC_EPROTO, "%s: %s", r->path, err);
+      xc_json_free(&j);
+      finish_req(r, XC_EPROTO);
+      return;
+    }
+    apply_order(t, r, &o, fills, nf < 16 ? nf : 16);
+    xc_json_free(&j);
+    complete(r, XC_OK, &o, NULL);
+    return;
+  }
+  case K_OPEN: {
+    size_t n = 0;
+    (void)xc__bnt_parse_orders(&j, 0, r->m, NULL, 0, &n, err, sizeof err);
+    xc_order *list = calloc(n ? n : 1, sizeof *list);
+    st = list ? xc__bnt_parse_orders(&j, 0, r->m, list, n, &n, err, sizeof err) : XC_ENOMEM;
+    xc_json_free(&j);
+    if (st) {
+      free(list);
+      fail_list(r, st == XC_ENOMEM ? st : XC_EPROTO);
+      return;
+    }
+    for (size_t i = 0; i < n; i++) apply_order(t, r, &list[i], NULL, 0);
+    if (r->lcb) r->lcb(c, XC_OK, list, n, r->user);
+    free(list);
+    free(r);
+    return;
+  }
+  case K_BAL: {
+    xc_balance *b = calloc(MAX_BAL, sizeof *b);
+    size_t n = 0;
+    st = b ? xc__bnt_parse_balances(&j, 0, r->m, b, MAX_BAL, &n, err, sizeof err) : XC_ENOMEM;
+    xc_json_free(&j);
+    pthread_mutex_lock(&t->mu);
+    if (!st) {
+      memcpy(t->bal[r->m], b, (n < MAX_BAL ? n : MAX_BAL) * sizeof *b);
+      t->nbal[r->m] = n < MAX_BAL ? n : MAX_BAL;
+      t->bal_loaded[r->m] = true;
+    }
+    t->bal_st[r->m] = st ? XC_EPROTO : XC_OK;
+    t->bal_gen[r->m]++;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    free(b);
+    free(r);
+    return;
+  }
+  case K_POS: {
+    xc_position *p = calloc(MAX_POS, sizeof *p);
+    size_t n = 0;
+    st = p ? xc__bnt_parse_positions(&j, 0, p, MAX_POS, &n, err, sizeof err) : XC_ENOMEM;
+    xc_json_free(&j);
+    if (!st)
+      for (size_t i = 0; i < n && i < MAX_POS; i++) {
+        char u[XC_SYMBOL_MAX];
+        unify(c, XC_MARKET_LINEAR, p[i].symbol, u, sizeof u);
+        snprintf(p[i].symbol, sizeof p[i].symbol, "%s", u);
+      }
+    pthread_mutex_lock(&t->mu);
+    if (!st) {
+      memcpy(t->pos, p, (n < MAX_POS ? n : MAX_POS) * sizeof *p);
+      t->npos = n < MAX_POS ? n : MAX_POS;
+      t->pos_loaded = true;
+    }
+    t->pos_st = st ? XC_EPROTO : XC_OK;
+    t->pos_gen++;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    free(p);
+    free(r);
+    return;
+  }
+  }
+  xc_json_free(&j);
+}
+
+static void resolve_fire(xc__timer *tm, void *arg) {
+  treq *r = arg;
+  xc__timer_free(tm);
+  r->timer = NULL;
+  for (treq **p = &r->t->delayed; *p; p = &(*p)->next)
+    if (*p == r) {
+      *p = r->next;
+      break;
+    }
+  r->next = NULL;
+  submit(r);
+}
+
+/* Turns r into a query by client id (GET, idempotent) after a short delay; never a resend. */
+static void resolve_unknown(treq *r) {
+  xc__trading *t = r->t;
+  r->k = K_RESOLVE;
+  r->method = "GET";
+  r->path = xc__bnt_order_path(r->m);
+  r->weight = r->m == XC_MARKET_LINEAR ? 1 : 4;
+  r->orders = 0;
+  r->ts_retries = 0;
+  snprintf(r->params, sizeof r->params, "symbol=%s&origClientOrderId=%s", r->vsym, r->cid);
+  uint64_t delay = 50u << (r->resolve_tries < 5 ? r->resolve_tries : 5);
+  r->resolve_tries++;
+  r->timer = xc__timer_new(t->c->eng, resolve_fire, r);
+  if (!r->timer) {
+    submit(r);
+    return;
+  }
+  r->next = t->delayed;
+  t->delayed = r;
+  xc__timer_start(r->timer, delay, 0);
+}
+
+/* ---- commands from any thread ------------------------------------------------------------------ */
+
+static void run_cmd(xc__engine *e, void *arg, bool cancelled) {
+  (void)e;
+  treq *r = arg;
+  if (cancelled) {
+    finish_req(r, XC_ECANCELED);
+    return;
+  }
+  if (r->k == K_PLACE) {
+    xc_order o;
+    memset(&o, 0, sizeof o);
+    o.venue = XC_VENUE_BINANCE;
+    o.market = r->m;
+    snprintf(o.symbol, sizeof o.symbol, "%s", r->sym);
+    snprintf(o.client_id, sizeof o.client_id, "%s", r->cid);
+    o.side = r->req.side;
+    o.type = r->req.type;
+    o.tif = r->req.tif;
+    o.price = r->req.price;
+    o.qty = r->req.qty;
+    o.reduce_only = r->req.reduce_only;
+    o.created_ms = xc_wall_ms();
+    xc_status st = xc_tracker_submitted(r->t->tracker, &o);
+    if (st == XC_EDUPLICATE) {
+      xc__client_fail(r->t->c, XC_EDUPLICATE, "client id %s is in use by a live order", r->cid);
+      finish_req(r, XC_EDUPLICATE);
+      return;
+    }
+  } else if (r->k == K_CANCEL) {
+    (void)xc_tracker_cancel_requested(r->t->tracker, r->sym, r->oid, r->cid);
+  }
+  submit(r);
+}
+
+static xc_status post(xc_client *c, treq *r) {
+  xc_status st = xc__engine_post(c->eng, run_cmd, r);
+  if (st) free(r);
+  return st;
+}
+
+static treq *new_req(xc_client *c, xc_venue v, kind k, const char *symbol, xc_status *st) {
+  *st = XC_OK;
+  if (!c) {
+    *st = XC_EINVAL;
+    return NULL;
+  }
+  if (v != XC_VENUE_BINANCE) {
+    *st = xc__client_fail(c, XC_ENOTSUP, "trading on %s is not implemented", xc_venue_name(v));
+    return NULL;
+  }
+  if (atomic_load(&c->stopping)) {
+    *st = XC_ECANCELED;
+    return NULL;
+  }
+  xc__trading *t = trading_of(c);
+  treq *r = t ? calloc(1, sizeof *r) : NULL;
+  if (!r) {
+    *st = XC_ENOMEM;
+    return NULL;
+  }
+  r->t = t;
+  r->k = k;
+  if (symbol) {
+    *st = map_symbol(c, symbol, &r->m, r->vsym, sizeof r->vsym);
+    if (!*st && !c->rest_url[XC_VENUE_BINANCE][r->m][0]) *st = XC_ENOTSUP;
+    snprintf(r->sym, sizeof r->sym, "%s", symbol);
+  }
+  if (*st) {
+    free(r);
+    return NULL;
+  }
+  return r;
+}
+
+xc_status xc_order_place(xc_client *c, const xc_order_req *req, char *client_id_out, xc_order_cb cb, void *user) {
+  if (!c || !req) return XC_EINVAL;
+  xc_status st;
+  treq *r = new_req(c, req->venue, K_PLACE, req->symbol, &st);
+  if (!r) return st;
+  xc_instrument in;
+  st = xc_instrument_get(c, req->venue, req->symbol, &in);
+  char why[200];
+  if (!st) st = xc__bnt_validate(req, &in, why, sizeof why);
+  else snprintf(why, sizeof why, "%s", xc_client_errmsg(c));
+  if (st) {
+    free(r);
+    return xc__client_fail(c, st, "%s", why);
+  }
+  xc__trading *t = r->t;
+  if (req->client_id) snprintf(r->cid, sizeof r->cid, "%s", req->client_id);
+  else {
+    pthread_mutex_lock(&g_init_mu);
+    uint64_t n = ++t->counter, rnd = next_rand(t);
+    pthread_mutex_unlock(&g_init_mu);
+    (void)xc__bnt_client_id(r->cid, sizeof r->cid, xc_wall_ms(), n, rnd);
+  }
+  r->req = *req;
+  r->req.symbol = r->sym;
+  r->req.client_id = r->cid;
+  xc_buf q;
+  xc_buf_init(&q);
+  st = xc__bnt_new_order_query(&q, r->m, req, r->vsym, r->cid);
+  if (!st && q.len + 1 > sizeof r->params) st = XC_ERANGE;
+  if (!st) memcpy(r->params, q.data, q.len + 1);
+  xc_buf_free(&q);
+  if (st) {
+    free(r);
+    return xc__client_fail(c, st, "cannot build the order request");
+  }
+  r->method = "POST";
+  r->path = xc__bnt_order_path(r->m);
+  r->weight = 1;
+  r->orders = 1;
+  r->cb = cb;
+  r->user = user;
+  if (client_id_out) snprintf(client_id_out, XC_ID_MAX, "%s", r->cid);
+  return post(c, r);
+}
+
+static xc_status ref_req(xc_client *c, const xc_order_ref *ref, kind k, xc_order_cb cb, void *user) {
+  if (!c || !ref) return XC_EINVAL;
+  xc_status st;
+  treq *r = new_req(c, ref->venue, k, ref->symbol, &st);
+  if (!r) return st;
+  xc_buf q;
+  xc_buf_init(&q);
+  st = xc__bnt_order_ref_query(&q, ref, r->vsym);
+  if (!st && q.len + 1 > sizeof r->params) st = XC_ERANGE;
+  if (!st) memcpy(r->params, q.data, q.len + 1);
+  xc_buf_free(&q);
+  if (st) {
+    free(r);
+    return xc__client_fail(c, st, "order reference needs an order id (digits) or a valid client id");
+  }
+  if (ref->order_id) snprintf(r->oid, sizeof r->oid, "%s", ref->order_id);
+  if (ref->client_id) snprintf(r->cid, sizeof r->cid, "%s", ref->client_id);
+  r->method = k == K_CANCEL ? "DELETE" : "GET";
+  r->path = xc__bnt_order_path(r->m);
+  r->weight = k == K_GET && r->m == XC_MARKET_SPOT ? 4 : 1;
+  r->cb = cb;
+  r->user = user;
+  return post(c, r);
+}
+
+xc_status xc_order_cancel(xc_client *c, const xc_order_ref *ref, xc_order_cb cb, void *user) {
+  return ref_req(c, ref, K_CANCEL, cb, user);
+}
+
+xc_status xc_order_get(xc_client *c, const xc_order_ref *ref, xc_order_cb cb, void *user) {
+  return ref_req(c, ref, K_GET, cb, user);
+}
+
+xc_status xc_orders_open(xc_client *c, xc_venue v, const char *symbol, xc_orders_cb cb, void *user) {
+  if (!c || !symbol) return c ? xc__client_fail(c, XC_EINVAL, "symbol required") : XC_EINVAL;
+  xc_status st;
+  treq *r = new_req(c, v, K_OPEN, symbol, &st);
+  if (!r) return st;
+  snprintf(r->params, sizeof r->params, "symbol=%s", r->vsym);
+  r->method = "GET";
+  r->path = xc__bnt_open_orders_path(r->m);
+  r->weight = r->m == XC_MARKET_SPOT ? 6 : 1;
+  r->lcb = cb;
+  r->user = user;
+  return post(c, r);
+}
+
+/* ---- blocking forms ---------------------------------------------------------------------------- */
+
+typedef struct waiter {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  bool done;
+  xc_status st;
+  xc_order order;
+  xc_venue_error err;
+  xc_order *list;
+  size_t cap, n;
+} waiter;
+
+static void waiter_init(waiter *w) {
+  memset(w, 0, sizeof *w);
+  pthread_mutex_init(&w->mu, NULL);
+  pthread_cond_init(&w->cv, NULL);
+}
+
+static void waiter_destroy(waiter *w) {
+  pthread_mutex_destroy(&w->mu);
+  pthread_cond_destroy(&w->cv);
+}
+
+static void on_order_sync(xc_client *c, xc_status st, const xc_order *o, const xc_venue_error *err, void *user) {
+  (void)c;
+  waiter *w = user;
+  pthread_mutex_lock(&w->mu);
+  w->st = st;
+  if (o) w->order = *o;
+  if (err) w->err = *err;
+  w->done = true;
+  pthread_cond_signal(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+}
+
+static void on_orders_sync(xc_client *c, xc_status st, const xc_order *o, size_t n, void *user) {
+  (void)c;
+  waiter *w = user;
+  pthread_mutex_lock(&w->mu);
+  w->st = st;
+  w->n = n;
+  for (size_t i = 0; o && i < n && i < w->cap; i++) w->list[i] = o[i];
+  w->done = true;
+  pthread_cond_signal(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+}
+
+/* Waits for w; the request completes exactly once, so on timeout we still wait for it (bounded by
+ * the client's own request timeout and the resolution of unknown outcomes). */
+static xc_status wait_for(xc_client *c, waiter *w, uint32_t timeout_ms) {
+  (void)timeout_ms;
+  pthread_mutex_lock(&w->mu);
+  while (!w->done) pthread_cond_wait(&w->cv, &w->mu);
+  pthread_mutex_unlock(&w->mu);
+  (void)c;
+  return w->st;
+}
+
+static xc_status sync_order(xc_client *c, xc_status st, waiter *w, uint32_t timeout_ms, xc_order *out,
+                            xc_venue_error *err) {
+  if (st == XC_OK) {
+    st = wait_for(c, w, timeout_ms);
+    if (out && st == XC_OK) *out = w->order;
+    if (err) *err = w->err;
+    if (st != XC_OK && w->err.code) xc__client_fail(c, st, "%lld %s", (long long)w->err.code, w->err.msg);
+  }
+  waiter_destroy(w);
+  return st;
+}
+
+static bool on_engine(xc_client *c) { return c && xc__engine_on_thread(c->eng); }
+
+xc_status xc_order_place_sync(xc_client *c, const xc_order_req *req, uint32_t timeout_ms, xc_order *out,
+                              xc_venue_error *err) {
+  if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "_sync call from a callback");
+  waiter w;
+  waiter_init(&w);
+  return sync_order(c, xc_order_place(c, req, NULL, on_order_sync, &w), &w, timeout_ms, out, err);
+}
+
+xc_status xc_order_cancel_sync(xc_client *c, const xc_order_ref *ref, uint32_t timeout_ms, xc_order *out,
+                               xc_venue_error *err) {
+  if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "_sync call from a callback");
+  waiter w;
+  waiter_init(&w);
+  return sync_order(c, xc_order_cancel(c, ref, on_order_sync, &w), &w, timeout_ms, out, err);
+}
+
+xc_status xc_order_get_sync(xc_client *c, const xc_order_ref *ref, uint32_t timeout_ms, xc_order *out,
+                            xc_venue_error *err) {
+  if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "_sync call from a callback");
+  waiter w;
+  waiter_init(&w);
+  return sync_order(c, xc_order_get(c, ref, on_order_sync, &w), &w, timeout_ms, out, err);
+}
+
+xc_status xc_orders_open_sync(xc_client *c, xc_venue v, const char *symbol, uint32_t timeout_ms, xc_order *out,
+                              size_t cap, size_t *n) {
+  if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "_sync call from a callback");
+  waiter w;
+  waiter_init(&w);
+  w.list = out;
+  w.cap = out ? cap : 0;
+  xc_status st = xc_orders_open(c, v, symbol, on_orders_sync, &w);
+  if (st == XC_OK) {
+    st = wait_for(c, &w, timeout_ms);
+    if (n) *n = w.n;
+  }
+  waiter_destroy(&w);
+  return st;
+}
+
+/* ---- balances and positions -------------------------------------------------------------------- */
+
+/* Loads (v, m) balances or positions over REST and waits (not on the engine thread). */
+static xc_status load_and_wait(xc_client *c, xc__trading *t, kind k, xc_market m) {
+  if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "not loaded yet (cannot block in a callback)");
+  treq *r = calloc(1, sizeof *r);
+  if (!r) return XC_ENOMEM;
+  r->t = t;
+  r->k = k;
+  r->m = m;
+  r->method = "GET";
+  r->path = k == K_BAL ? xc__bnt_balances_path(m) : "/fapi/v2/positionRisk";
+  r->weight = k == K_BAL && m == XC_MARKET_SPOT ? 20 : 5;
+  pthread_mutex_lock(&t->mu);
+  uint64_t gen0 = k == K_BAL ? t->bal_gen[m] : t->pos_gen;
+  pthread_mutex_unlock(&t->mu);
+  xc_status st = post(c, r);
+  if (st) return st;
+  pthread_mutex_lock(&t->mu);
+  while ((k == K_BAL ? t->bal_gen[m] : t->pos_gen) == gen0 && !atomic_load(&c->stopping))
+    pthread_cond_wait(&t->cv, &t->mu);
+  st = atomic_load(&c->stopping) ? XC_ECANCELED : k == K_BAL ? t->bal_st[m] : t->pos_st;
+  pthread_mutex_unlock(&t->mu);
+  return st;
+}
+
+xc_status xc_balances_get(xc_client *c, xc_venue v, xc_market m, xc_balance *out, size_t cap, size_t *n) {
+  if (!c || m <= XC_MARKET_NONE || m >= XC__NMARKETS) return XC_EINVAL;
+  if (v != XC_VENUE_BINANCE) return xc__client_fail(c, XC_ENOTSUP, "balances on %s not implemented", xc_venue_name(v));
+  if (!c->rest_url[v][m][0]) return XC_ENOTSUP;
+  xc__trading *t = trading_of(c);
+  if (!t) return XC_ENOMEM;
+  pthread_mutex_lock(&t->mu);
+  bool loaded = t->bal_loaded[m];
+  pthread_mutex_unlock(&t->mu);
+  if (!loaded) {
+    xc_status st = load_and_wait(c, t, K_BAL, m);
+    if (st) return xc__client_fail(c, st, "balance query failed: %s", xc_client_errmsg(c));
+  }
+  pthread_mutex_lock(&t->mu);
+  size_t k = t->nbal[m];
+  for (size_t i = 0; out && i < k && i < cap; i++) out[i] = t->bal[m][i];
+  pthread_mutex_unlock(&t->mu);
+  if (n) *n = k;
+  return XC_OK;
+}
+
+xc_status xc_positions_get(xc_client *c, xc_venue v, xc_position *out, size_t cap, size_t *n) {
+  if (!c) return XC_EINVAL;
+  if (v != XC_VENUE_BINANCE) return xc__client_fail(c, XC_ENOTSUP, "positions on %s not implemented", xc_venue_name(v));
+  if (!c->rest_url[v][XC_MARKET_LINEAR][0]) return XC_ENOTSUP;
+  xc__trading *t = trading_of(c);
+  if (!t) return XC_ENOMEM;
+  pthread_mutex_lock(&t->mu);
+  bool loaded = t->pos_loaded;
+  pthread_mutex_unlock(&t->mu);
+  if (!loaded) {
+    xc_status st = load_and_wait(c, t, K_POS, XC_MARKET_LINEAR);
+    if (st) return xc__client_fail(c, st, "position query failed: %s", xc_client_errmsg(c));
+  }
+  pthread_mutex_lock(&t->mu);
+  size_t k = t->npos;
+  for (size_t i = 0; out && i < k && i < cap; i++) out[i] = t->pos[i];
+  pthread_mutex_unlock(&t->mu);
+  if (n) *n = k;
+  return XC_OK;
+}

@@ -80,7 +80,9 @@ XC_API xc_status xc_sim_run(xc_sim *sim);
 /* Asks the simulator to stop (closes connections, returns from xc_sim_run / ends the thread).
  * Safe from any thread and from a signal handler's deferred context (it only wakes the loop). */
 XC_API void xc_sim_stop(xc_sim *sim);
-/* Stops (if running), joins and frees. NULL is a no-op. */
+/* Stops (if running), joins and frees. NULL is a no-op. Not from the simulator's own thread.
+ * After xc_sim_run() on another thread, it stops the loop and waits (up to 10 s) for it to end;
+ * better: xc_sim_stop(), let xc_sim_run() return, then free. */
 XC_API void xc_sim_free(xc_sim *sim);
 
 /* The endpoints JSON printed by `xconn sim` (one line, no newline):

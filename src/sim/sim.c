@@ -361,6 +361,7 @@ xc_status xc_sim_run(xc_sim *sim) {
   }
   sim->loop_thread = pthread_self();
   sim->running = true;
+  __atomic_store_n(&sim->run_active, true, __ATOMIC_RELEASE);
   pthread_mutex_unlock(&sim->mu);
   /* A write to a peer that went away must fail with EPIPE, not kill the process: block SIGPIPE
    * on this thread (it is a thread-directed signal) and swallow any pending one at the end. */
@@ -380,6 +381,7 @@ xc_status xc_sim_run(xc_sim *sim) {
   while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE) {
   }
   pthread_sigmask(SIG_SETMASK, &old_set, NULL);
+  __atomic_store_n(&sim->run_active, false, __ATOMIC_RELEASE);
   return XC_OK;
 }
 
@@ -414,6 +416,14 @@ void xc_sim_free(xc_sim *sim) {
     xc_sim_stop(sim);
     pthread_join(sim->thread, NULL);
     sim->thread_started = false;
+  } else if (__atomic_load_n(&sim->run_active, __ATOMIC_ACQUIRE) &&
+             !pthread_equal(pthread_self(), sim->loop_thread)) {
+    /* running in xc_sim_run() on another thread: stop it and wait for it to return */
+    xc_sim_stop(sim);
+    for (int i = 0; i < 10000 && __atomic_load_n(&sim->run_active, __ATOMIC_ACQUIRE); i++) {
+      struct timespec ts = {0, 1000000};
+      nanosleep(&ts, NULL);
+    }
   }
   if (sim->loop_init) {
     /* never ran, or ran and stopped: close what is left and let the closes complete */

@@ -278,6 +278,7 @@ struct xc_sim {
   bool thread_started;
   volatile bool running;
   volatile bool stopping;
+  bool run_active;     /* inside xc_sim_run (atomic access) */
   pthread_t loop_thread;
   pthread_mutex_t mu;
   pthread_cond_t cv;

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -760,6 +761,32 @@ static void test_memory_flat(void **state) {
   assert_true(after < base + (1u << 20));
 }
 
+static void *run_thread(void *arg) {
+  xc_sim_run(arg);
+  return NULL;
+}
+
+/* xc_sim_run on a thread of the caller's, then xc_sim_free from another thread: stops and waits. */
+static void test_run_then_free(void **state) {
+  (void)state;
+  xc_sim_opts o;
+  xc_sim_opts_default(&o);
+  o.quiet = true;
+  xc_sim *sim;
+  assert_int_equal(xc_sim_new(&o, &sim), XC_OK);
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, run_thread, sim), 0);
+  usleep(100000);
+  uint64_t trades = 0;
+  assert_int_equal(xc_sim_stats(sim, &trades, NULL, NULL, NULL), XC_OK);
+  char url[160];
+  snprintf(url, sizeof url, "%s/admin/stats", xc_sim_endpoint(sim, XC_SIM_EP_ADMIN));
+  resp r;
+  assert_int_equal(http("GET", url, NULL, &r), 200);
+  xc_sim_free(sim);
+  pthread_join(t, NULL);
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN); /* our raw client writes to sockets the server may have closed */
   const struct CMUnitTest tests[] = {
@@ -772,6 +799,7 @@ int main(void) {
       cmocka_unit_test(test_ws_pings_lifetime_limits),
       cmocka_unit_test(test_ws_topics_and_private_faults),
       cmocka_unit_test(test_memory_flat),
+      cmocka_unit_test(test_run_then_free),
   };
   return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }

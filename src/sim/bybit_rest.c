@@ -212,6 +212,10 @@ static void dispatch(const xc__sim_req *req, xc__sim_resp *resp, void *user) {
   if (r->priv && !limit(c, r, spot)) goto done;
   r->fn(c);
 done:
+  /* observed on every venue response (bybit.md 4) */
+  xc__sim_resp_header(resp, "Timenow", "%lld", (long long)xc__sim_now_ms(c->st->sim));
+  xc__sim_resp_header(resp, "Traceid", "%016llx%016llx", (unsigned long long)xc__sim_rand(c->st->sim),
+                      (unsigned long long)req->conn_id);
   free(c);
 }
 

@@ -370,6 +370,8 @@ static void test_auth(void **st) {
   assert_non_null(strstr(r.body, "\"coin\":\"USDT\""));
   assert_non_null(strstr(r.body, "\"availableToWithdraw\":\"\""));
   assert_string_equal(header(&r, "X-Bapi-Limit"), "50");
+  assert_true(atoll(header(&r, "Timenow")) > 0);
+  assert_int_equal(strlen(header(&r, "Traceid")), 32);
   assert_true(atoi(header(&r, "X-Bapi-Limit-Status")) >= 0);
   assert_true(atoll(header(&r, "X-Bapi-Limit-Reset-Timestamp")) > 0);
   drop(&r);

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int ninf = 0;
   uint64_t now = 0;
   for (size_t i = 0; i + 1 < size; i += 2) {
-    uint8_t op = data[i] % 6, arg = data[i + 1];
+    uint8_t op = data[i] % 7, arg = data[i + 1];
     int t = arg % NT;
     bool flag;
     switch (op) {
@@ -93,6 +93,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     case 4: /* stale or foreign reply id */
       if (xc__subs_on_reply(s, 1000000 + arg, true, NULL, NULL)) abort();
+      break;
+    case 6: /* force a fresh unsubscribe + subscribe */
+      if ((xc__subs_resubscribe(s, k_topics[t]) == XC_OK) != (refs[t] > 0)) abort();
       break;
     case 5: /* reconnect */
       xc__subs_reset(s);

@@ -132,7 +132,18 @@ xc_status xc__subs_remove(xc__subs *s, const char *topic, bool *last) {
   case XC__SUB_PENDING: e->leaving = true; break;
   case XC__SUB_CONFIRMED: e->state = XC__SUB_UNSUB_UNSENT; break;
   case XC__SUB_UNSUB_PENDING: e->readd = false; break;
+  case XC__SUB_UNSUB_UNSENT: e->readd = false; break; /* a resubscribe in progress: just leave */
   default: break;
+  }
+  return XC_OK;
+}
+
+xc_status xc__subs_resubscribe(xc__subs *s, const char *topic) {
+  entry *e = topic ? find(s, topic) : NULL;
+  if (!e || e->refs == 0) return XC_ENOTFOUND;
+  if (e->state == XC__SUB_CONFIRMED) {
+    e->state = XC__SUB_UNSUB_UNSENT;
+    e->readd = true;
   }
   return XC_OK;
 }

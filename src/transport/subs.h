@@ -41,6 +41,10 @@ xc_status xc__subs_clone(const xc__subs *s, xc__subs **out);
 xc_status xc__subs_add(xc__subs *s, const char *topic, bool *first);
 /* One reference less; *last = true when none is left. XC_ENOTFOUND if not desired. */
 xc_status xc__subs_remove(xc__subs *s, const char *topic, bool *last);
+/* Forces a fresh unsubscribe + subscribe of a desired topic on this connection (e.g. to get a new
+ * book snapshot from a venue that sends one on subscribe). XC_ENOTFOUND if not desired. No-op if
+ * the topic is not confirmed yet (its subscribe reply will bring the fresh state anyway). */
+xc_status xc__subs_resubscribe(xc__subs *s, const char *topic);
 /* The connection was lost: desired topics become unsent, leaving topics are forgotten, pending
  * requests are dropped (their late replies are ignored). */
 void xc__subs_reset(xc__subs *s);

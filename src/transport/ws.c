@@ -746,7 +746,7 @@ static bool ws_start(xc__ws *ws) {
 
 /* ---- commands --------------------------------------------------------------------------------- */
 
-enum { C_START, C_SEND, C_SUB, C_UNSUB, C_KICK, C_ROTATE, C_CLOSE, C_URL };
+enum { C_START, C_SEND, C_SUB, C_UNSUB, C_KICK, C_ROTATE, C_CLOSE, C_URL, C_RESUB };
 
 static bool parse_url(xc__ws *ws, const char *url);
 
@@ -809,6 +809,9 @@ static void ws_cmd(xc__engine *e, void *arg, bool cancelled) {
     if (edge && ws->rot) flush_subs(ws->rot);
     break;
   }
+  case C_RESUB:
+    if (xc__subs_resubscribe(ws->subs, c->data) == XC_OK && ws->active) flush_subs(ws->active);
+    break;
   case C_KICK:
     if (ws->active) link_down(ws->active, true, XC__WSR_KICKED, "kicked");
     break;
@@ -957,6 +960,11 @@ xc_status xc__ws_unsubscribe(xc__ws *ws, const char *topic) {
   if (!ws || !topic || !*topic) return XC_EINVAL;
   if (!ws->has_venue) return XC_ENOTSUP;
   return post(ws, C_UNSUB, topic, strlen(topic));
+}
+xc_status xc__ws_resubscribe(xc__ws *ws, const char *topic) {
+  if (!ws || !topic || !*topic) return XC_EINVAL;
+  if (!ws->has_venue) return XC_ENOTSUP;
+  return post(ws, C_RESUB, topic, strlen(topic));
 }
 xc_status xc__ws_kick(xc__ws *ws) { return post(ws, C_KICK, NULL, 0); }
 xc_status xc__ws_rotate(xc__ws *ws) { return post(ws, C_ROTATE, NULL, 0); }

@@ -127,6 +127,10 @@ xc_status xc__ws_send(xc__ws *ws, const char *data, size_t len);
 xc_status xc__ws_subscribe(xc__ws *ws, const char *topic);
 /* Drops a reference; the last one unsubscribes. Thread-safe. */
 xc_status xc__ws_unsubscribe(xc__ws *ws, const char *topic);
+/* Unsubscribes and subscribes the topic again on the wire (a fresh snapshot on venues that send
+ * one on subscribe). A quick unsubscribe + subscribe pair may be merged into nothing by the
+ * registry; this is the call that always reaches the venue. Thread-safe. */
+xc_status xc__ws_resubscribe(xc__ws *ws, const char *topic);
 /* Drops the current connection as if it had failed (reconnects). Thread-safe. */
 xc_status xc__ws_kick(xc__ws *ws);
 /* Starts a planned rotation now (as if max_lifetime were near). Thread-safe. */

@@ -513,14 +513,21 @@ static void test_refcount_unsubscribe(void **s) {
   assert_int_equal(r.unsub_msgs, 1);
   assert_int_equal(r.ntopics, 1);
   assert_string_equal(r.topics[0], "a");
+  /* a forced resubscribe reaches the wire: one more unsubscribe and one more subscribe */
+  int subs_before = r.sub_msgs;
+  assert_int_equal(xc__ws_resubscribe(ws, "a"), XC_OK);
+  WAIT_FOR(xc_tv_conn_get(x->v, 0, &r) && r.sub_msgs == subs_before + 1, 2000);
+  assert_int_equal(r.unsub_msgs, 2);
+  assert_int_equal(r.sub_msgs, subs_before + 1);
+  assert_int_equal(r.ntopics, 1);
   xc__ws_unsubscribe(ws, "a");
-  WAIT_FOR(xc_tv_conn_get(x->v, 0, &r) && r.unsub_msgs == 2, 2000);
+  WAIT_FOR(xc_tv_conn_get(x->v, 0, &r) && r.unsub_msgs == 3, 2000);
   assert_int_equal(r.ntopics, 0);
   /* unknown topic: nothing sent, no crash */
   xc__ws_unsubscribe(ws, "zzz");
   usleep(50000);
   xc_tv_conn_get(x->v, 0, &r);
-  assert_int_equal(r.unsub_msgs, 2);
+  assert_int_equal(r.unsub_msgs, 3);
   int viol;
   xc_tv_totals(x->v, NULL, &viol, NULL);
   assert_int_equal(viol, 0);

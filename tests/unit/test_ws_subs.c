@@ -169,12 +169,46 @@ static void test_timeout_resend_and_cap(void **st) {
   xc__subs_free(s);
 }
 
+static void test_resubscribe(void **st) {
+  (void)st;
+  xc__subs *s = mk(10, 0, 0, 1000);
+  const char *tp[10];
+  bool sub;
+  uint64_t id, wait;
+  add(s, "book", true);
+  assert_int_equal(xc__subs_resubscribe(s, "nope"), XC_ENOTFOUND);
+  assert_int_equal(xc__subs_resubscribe(s, "book"), XC_OK); /* not confirmed yet: no-op */
+  assert_int_equal(xc__subs_next(s, 0, &sub, tp, 10, &id, &wait), 1);
+  assert_true(sub);
+  assert_true(xc__subs_on_reply(s, id, true, NULL, NULL));
+  assert_int_equal(xc__subs_resubscribe(s, "book"), XC_OK);
+  assert_int_equal(xc__subs_next(s, 0, &sub, tp, 10, &id, &wait), 1);
+  assert_false(sub);
+  assert_int_equal(xc__subs_next(s, 0, &sub, tp, 10, &id, &wait), 0);
+  assert_true(xc__subs_on_reply(s, id, true, NULL, NULL));
+  assert_int_equal(xc__subs_next(s, 0, &sub, tp, 10, &id, &wait), 1);
+  assert_true(sub);
+  assert_true(xc__subs_on_reply(s, id, true, NULL, NULL));
+  assert_int_equal(xc__subs_state(s, "book"), XC__SUB_CONFIRMED);
+  assert_int_equal(xc__subs_refs(s, "book"), 1);
+  /* resubscribe, then the last reference leaves before the unsubscribe went out: just leave */
+  bool last;
+  assert_int_equal(xc__subs_resubscribe(s, "book"), XC_OK);
+  assert_int_equal(xc__subs_remove(s, "book", &last), XC_OK);
+  assert_int_equal(xc__subs_next(s, 0, &sub, tp, 10, &id, &wait), 1);
+  assert_false(sub);
+  assert_true(xc__subs_on_reply(s, id, true, NULL, NULL));
+  assert_int_equal(xc__subs_state(s, "book"), -1);
+  xc__subs_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_batching_and_replies),
       cmocka_unit_test(test_rate_limit),
       cmocka_unit_test(test_leave_and_readd),
       cmocka_unit_test(test_timeout_resend_and_cap),
+      cmocka_unit_test(test_resubscribe),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

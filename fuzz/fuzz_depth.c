@@ -4,7 +4,7 @@
  * 2. Differential against the general JSON reader (src/core/json.h): when the general reader
  *    accepts the input, it is a Binance depthUpdate (raw or combined envelope) with integer U/u
  *    and sides of [price, qty] plain-decimal strings, the hand-written decoder must accept it
- *    too with the same ids and the same exact values. Conversely, whatever the hand-written
+ *    too with the same ids and the same exact values; the same for Binance REST snapshots. Conversely, whatever the hand-written
  *    decoder accepts, the general reader accepts (same JSON grammar).
  * 3. The input split into lines drives a Binance spot book and a Bybit book (lines starting
  *    with 'S' are REST snapshots); afterwards a LIVE book is never crossed and its copy is
@@ -119,6 +119,41 @@ static void differential(const char *buf, size_t size) {
   }
 }
 
+/* Same for a Binance REST snapshot body: root object with integer lastUpdateId and bids/asks of
+ * plain-decimal string pairs (and no data/result wrapper, whose keys the decoder would merge). */
+static void differential_rest(const char *buf, size_t size) {
+  xc_depth_msg m;
+  xc_status mine = xc_depth_decode_binance_rest(&dec, buf, size, &m);
+  if (mine == XC_OK) check_levels(&m);
+  xc_status gen = xc_json_parse(&js, buf, size);
+  if (mine == XC_OK) CHECK(gen == XC_OK);
+  if (gen != XC_OK || xc_json_type_of(&js, 0) != XC_JSON_OBJECT) return;
+  if (xc_json_get(&js, 0, "data") >= 0 || xc_json_get(&js, 0, "result") >= 0) return;
+  if (xc_json_get(&js, 0, "b") >= 0 || xc_json_get(&js, 0, "a") >= 0) return; /* aliases of bids/asks */
+  int64_t L;
+  if (xc_json_i64(&js, xc_json_get(&js, 0, "lastUpdateId"), &L) != XC_OK) return;
+  if (xc_json_type_of(&js, xc_json_get(&js, 0, "lastUpdateId")) != XC_JSON_NUMBER) return;
+  for (int s = 0; s < 2; s++) {
+    int side = xc_json_get(&js, 0, s ? "asks" : "bids");
+    if (xc_json_type_of(&js, side) != XC_JSON_ARRAY) return;
+    for (int l = xc_json_first(&js, side); l >= 0; l = xc_json_next(&js, l)) {
+      if (xc_json_type_of(&js, l) != XC_JSON_ARRAY || xc_json_count(&js, l) < 2) return;
+      if (!plain_dec_str(&js, xc_json_at(&js, l, 0)) || !plain_dec_str(&js, xc_json_at(&js, l, 1))) return;
+    }
+  }
+  CHECK(mine == XC_OK && m.kind == XC_DEPTH_SNAPSHOT && m.last_id == L);
+  for (int s = 0; s < 2; s++) {
+    int side = xc_json_get(&js, 0, s ? "asks" : "bids");
+    const xc_depth_lvl *lv = s ? m.asks : m.bids;
+    uint32_t n = s ? m.nasks : m.nbids, i = 0;
+    for (int l = xc_json_first(&js, side); l >= 0; l = xc_json_next(&js, l), i++) {
+      CHECK(i < n);
+      CHECK(same(&lv[i], &js, l));
+    }
+    CHECK(i == n);
+  }
+}
+
 static void drive(xc_book *b, const char *buf, size_t size) {
   size_t pos = 0;
   int64_t t = 0;
@@ -156,10 +191,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 1 << 16) return 0;
   const char *buf = (const char *)data;
   xc_depth_msg m;
-  if (xc_depth_decode_binance_rest(&dec, buf, size, &m) == XC_OK) check_levels(&m);
   if (xc_depth_decode_bybit_ws(&dec, buf, size, &m) == XC_OK) check_levels(&m);
   if (xc_depth_decode_bybit_rest(&dec, buf, size, &m) == XC_OK) check_levels(&m);
   differential(buf, size);
+  differential_rest(buf, size);
 
   xc_book_opts o;
   xc_book_opts_default(&o, XC_BOOK_BINANCE_SPOT);

@@ -90,6 +90,12 @@ void xc__bn_limits_refund_weight(xc__bn_limits *l, int weight) {
   if (l->w_used < 0) l->w_used = 0;
 }
 
+void xc__bn_limits_order_filled(xc__bn_limits *l, int64_t now) {
+  roll(l, now);
+  if (l->o_short > 0) l->o_short--;
+  if (l->o_long > 0) l->o_long--;
+}
+
 int64_t xc__bn_limits_used_weight(const xc__bn_limits *l, int64_t now) {
   return now - now % 60000 == l->w_win ? l->w_used : 0;
 }

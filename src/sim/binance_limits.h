@@ -41,6 +41,9 @@ void xc__bn_limits_charge(xc__bn_limits *l, int64_t now_ms, int weight, bool is_
 /* Returns an order's count when it was not accepted (Binance: rejected orders still count, but a
  * successful order call costs 0 weight since 2026-04: weight refund). */
 void xc__bn_limits_refund_weight(xc__bn_limits *l, int weight);
+/* An order filled (spot "unfilled order count": orders that fill stop counting): takes one off
+ * both order windows (never below zero). */
+void xc__bn_limits_order_filled(xc__bn_limits *l, int64_t now_ms);
 /* Header values after a request: used weight this minute, order counts. */
 int64_t xc__bn_limits_used_weight(const xc__bn_limits *l, int64_t now_ms);
 int64_t xc__bn_limits_orders_short(const xc__bn_limits *l, int64_t now_ms);

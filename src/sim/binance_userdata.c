@@ -63,6 +63,9 @@ static const char *exec_name(xc__sim_exec x) {
 static void on_order(xc__bn_state *st, const xc__sim_event *ev) {
   const xc__sim_order *o = ev->u.order.order;
   bool fut = !spot_acct(ev->acct);
+  /* spot unfilled order count: an order's first fill takes it off the ORDERS windows */
+  if (!fut && ev->u.order.fill && xc_dec_eq(o->filled_qty, ev->u.order.fill->qty))
+    xc__bn_limits_order_filled(&st->lim[XC__BN_SPOT], ev->time_ms);
   if (fut ? !fut_alive(st) : !spot_listeners(st, ev->acct)) return;
   xc__bn_order_view v;
   xc__bn_order_view_of(o, &v, fut);

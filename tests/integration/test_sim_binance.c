@@ -445,11 +445,58 @@ static void test_ed25519_key(void **st) {
   xc_signer_free(s);
 }
 
+/* Order counts are per wall-clock 10-second window: with less than 3 s left in the current one,
+ * waits for the next (the checks below take well under a second). */
+static void sleep_to_next_10s(void) {
+  int64_t ms = 10000 - now_ms() % 10000 + 20;
+  if (ms > 3000) return;
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+  nanosleep(&ts, NULL);
+}
+
+/* Spot unfilled order count on a fresh simulator at 1% limits (1 order per 10 s): orders that
+ * fill stop counting, a resting one counts. */
+static void test_unfilled_order_count(void **st) {
+  (void)st;
+  xc_sim_opts o;
+  xc_sim_opts_default(&o);
+  o.port_base = 0;
+  o.seed = 11;
+  o.quiet = true;
+  o.rate_limit_pct = 1;
+  xc_sim *s2 = NULL;
+  assert_int_equal(xc_sim_new(&o, &s2), XC_OK);
+  assert_int_equal(xc_sim_start(s2), XC_OK);
+  char saved[128];
+  snprintf(saved, sizeof saved, "%s", g_spot);
+  snprintf(g_spot, sizeof g_spot, "%s", xc_sim_endpoint(s2, XC_SIM_EP_BINANCE_SPOT_REST));
+  resp r;
+  sleep_to_next_10s();
+  for (int i = 0; i < 2; i++) {
+    http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=20", true, true);
+    if (r.status != 200) fail_msg("filled order %d refused: %s", i, r.body);
+    assert_string_equal(header(&r, "X-MBX-ORDER-COUNT-10S"), "0");
+    drop(&r);
+  }
+  char px[64], b[256];
+  mid_price(px, sizeof px, 80);
+  snprintf(b, sizeof b, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=%s", px);
+  http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
+  if (r.status != 200) fail_msg("resting order refused: %s", r.body);
+  assert_string_equal(header(&r, "X-MBX-ORDER-COUNT-10S"), "1");
+  drop(&r);
+  http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
+  expect_err(&r, 429, -1015);
+  snprintf(g_spot, sizeof g_spot, "%s", saved);
+  xc_sim_free(s2);
+}
+
 /* Last: tightens the limits of this simulator for good. */
 static void test_rate_limit(void **st) {
   (void)st;
-  assert_int_equal(xc_sim_set_rate_limit_pct(g_sim, 1), XC_OK); /* 60 weight per minute */
+  assert_int_equal(xc_sim_set_rate_limit_pct(g_sim, 1), XC_OK); /* 60 weight/min, 1 order/10 s */
   resp r;
+
   int got429 = 0, got418 = 0;
   for (int i = 0; i < 80 && !got418; i++) {
     http(&r, "GET", g_spot, "/api/v3/exchangeInfo", NULL, NULL, false, false); /* weight 20 */
@@ -471,7 +518,8 @@ static void test_rate_limit(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_public), cmocka_unit_test(test_auth), cmocka_unit_test(test_orders),
-    cmocka_unit_test(test_futures), cmocka_unit_test(test_ed25519_key), cmocka_unit_test(test_rate_limit),
+    cmocka_unit_test(test_futures), cmocka_unit_test(test_ed25519_key),
+    cmocka_unit_test(test_unfilled_order_count), cmocka_unit_test(test_rate_limit),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

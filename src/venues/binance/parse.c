@@ -154,7 +154,9 @@ static xc_status parse_one(xc_json *j, int s, xc_market m, xc_instrument *in, bo
   memcpy(sy.quote, in->quote, sizeof sy.quote);
   memcpy(sy.settle, in->settle, sizeof sy.settle);
   sy.market = m;
-  if (xc_symbol_format(&sy, in->symbol, sizeof in->symbol) < 0) {
+  xc_symbol back;
+  if (xc_symbol_format(&sy, in->symbol, sizeof in->symbol) < 0 || xc_symbol_parse(in->symbol, &back) != XC_OK ||
+      back.market != m) {
     *skip = true; /* assets outside [A-Z0-9] or too long for a unified symbol */
     return XC_OK;
   }

@@ -50,19 +50,22 @@ int xc__bn_classify(void *vctx, const char *msg, size_t len, uint64_t *req_id, b
   (void)vctx;
   if (len >= 10 && !memcmp(msg, "{\"stream\":", 10)) return 0;
   if (len > 512) return 0;
-  const char *idp = NULL;
-  for (size_t i = 0; i + 5 <= len; i++)
-    if (!memcmp(msg + i, "\"id\":", 5)) idp = msg + i + 5;
-  if (!idp) return 0;
-  while (*idp == ' ') idp++;
-  if (!isdigit((unsigned char)*idp)) return 0;
-  *req_id = strtoull(idp, NULL, 10);
+  size_t at = len; /* first byte after the last "id": */
   bool has_result = false, has_code = false;
-  for (size_t i = 0; i + 9 <= len; i++) {
-    if (!memcmp(msg + i, "\"result\":", 9)) has_result = true;
-    if (!memcmp(msg + i, "\"code\":", 7)) has_code = true;
+  for (size_t i = 0; i + 5 <= len; i++) {
+    if (!memcmp(msg + i, "\"id\":", 5)) at = i + 5;
+    if (i + 9 <= len && !memcmp(msg + i, "\"result\":", 9)) has_result = true;
+    if (i + 7 <= len && !memcmp(msg + i, "\"code\":", 7)) has_code = true;
+  }
+  while (at < len && msg[at] == ' ') at++;
+  if (at >= len || !isdigit((unsigned char)msg[at])) return 0;
+  uint64_t v = 0;
+  for (; at < len && isdigit((unsigned char)msg[at]); at++) {
+    if (v > (UINT64_MAX - 9) / 10) return 0;
+    v = v * 10 + (uint64_t)(msg[at] - '0');
   }
   if (!has_result && !has_code) return 0;
+  *req_id = v;
   *ok = has_result && !has_code;
   return 1;
 }

@@ -27,7 +27,22 @@
 #define MAX_POS 128
 #define RESOLVE_TRIES 5
 
-typedef enum kind { K_PLACE, K_CANCEL, K_GET, K_OPEN, K_BAL, K_POS, K_RESOLVE } kind;
+typedef enum kind { K_PLACE, K_CANCEL, K_GET, K_OPEN, K_BAL, K_POS, K_RESOLVE, K_TRADES, K_LKEY } kind;
+
+/* The private (user-data) stream of one market: spot over the WebSocket API
+ * (userDataStream.subscribe.signature, re-sent on every connect as the login hook), USD-M over a
+ * listenKey stream (created over REST, kept alive, recreated on listenKeyExpired). */
+typedef struct ustream {
+  struct xc__trading *t;
+  xc_market m;
+  xc__ws *ws;
+  bool starting, opened_once;
+  char listen_key[128];
+  xc__timer *keepalive;
+  xc__ws_venue hooks;
+  char syms[16][XC_SYMBOL_MAX]; /* symbols traded in this session (reconciled after reconnects) */
+  size_t nsyms;
+} ustream;
 
 typedef struct treq treq;
 
@@ -39,6 +54,7 @@ typedef struct xc__trading {
   treq *wait_clock[XC__NMARKETS];        /* [engine] requests waiting for a clock sample */
   xc_breaker breaker[XC__NMARKETS];      /* [engine] order entry */
   xc_tracker *tracker;                   /* [engine] */
+  ustream us[XC__NMARKETS];              /* [engine] */
   uint64_t counter, rnd;                 /* [engine] client ids */
   treq *delayed;                         /* [engine] waiting on a timer */
   bool stopping;                         /* [engine] */
@@ -79,7 +95,12 @@ struct treq {
   xc__timer *timer;
   treq *next;               /* delayed / wait_clock lists */
   char params[512];         /* unsigned query parameters */
+  bool unsigned_req;        /* K_LKEY: API key only */
 };
+
+static void us_start(xc__trading *t, xc_market m);
+static void us_on_listen_key(xc__trading *t, xc_market m, const char *body, size_t len);
+static void us_trades_done(xc__trading *t, treq *r, xc_json *j);
 
 /* ---- small helpers ----------------------------------------------------------------------------- */
 
@@ -109,7 +130,11 @@ static void complete(treq *r, xc_status st, const xc_order *o, const xc_venue_er
 static void fail_list(treq *r, xc_status st);
 
 static void finish_req(treq *r, xc_status st) {
-  if (r->k == K_OPEN) fail_list(r, st);
+  if (r->k == K_LKEY) {
+    r->t->us[r->m].starting = false;
+    free(r);
+  } else if (r->k == K_TRADES) free(r);
+  else if (r->k == K_OPEN) fail_list(r, st);
   else if (r->k == K_BAL || r->k == K_POS) {
     xc__trading *t = r->t;
     pthread_mutex_lock(&t->mu);
@@ -447,7 +472,7 @@ static void send_now(treq *r) {
   xc_buf_init(&q);
   xc_status st = xc_buf_puts(&q, r->params);
   int64_t wall = xc_wall_ms();
-  if (!st)
+  if (!st && !r->unsigned_req)
     st = xc_binance_sign_rest(t->signer, &q, NULL, xc_clocksync_timestamp(&t->clock[r->m], wall),
                               c->opts.recv_window_ms ? c->opts.recv_window_ms : 5000);
   char *url = NULL;
@@ -455,7 +480,8 @@ static void send_now(treq *r) {
     size_t n = strlen(c->rest_url[XC_VENUE_BINANCE][r->m]) + strlen(r->path) + q.len + 2;
     url = malloc(n);
     if (!url) st = XC_ENOMEM;
-    else snprintf(url, n, "%s%s?%s", c->rest_url[XC_VENUE_BINANCE][r->m], r->path, q.data);
+    else snprintf(url, n, "%s%s%s%s", c->rest_url[XC_VENUE_BINANCE][r->m], r->path, q.len ? "?" : "",
+                  q.len ? q.data : "");
   }
   xc_buf_free(&q);
   char hdr[160];
@@ -586,6 +612,16 @@ static void http_done(xc_status st, const xc__http_resp *resp, void *user) {
   }
   char err[160] = "";
   switch (r->k) {
+  case K_LKEY:
+    us_on_listen_key(t, r->m, resp->body, resp->body_len);
+    xc_json_free(&j);
+    free(r);
+    return;
+  case K_TRADES:
+    us_trades_done(t, r, &j);
+    xc_json_free(&j);
+    free(r);
+    return;
   case K_PLACE:
   case K_CANCEL:
   case K_GET:
@@ -705,6 +741,339 @@ static void resolve_unknown(treq *r) {
   xc__timer_start(r->timer, delay, 0);
 }
 
+/* ---- user-data streams ------------------------------------------------------------------------- */
+
+static treq *internal_req(xc__trading *t, kind k, xc_market m, const char *method, const char *path,
+                          uint32_t weight) {
+  treq *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->t = t;
+  r->k = k;
+  r->m = m;
+  r->method = method;
+  r->path = path;
+  r->weight = weight;
+  return r;
+}
+
+static void emit_conn(xc__trading *t, xc_market m, xc_conn_state st, const char *reason) {
+  xc_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = XC_EV_CONN;
+  ev.venue = XC_VENUE_BINANCE;
+  ev.market = m;
+  ev.recv_ts_ns = (int64_t)xc_wall_ms() * 1000000;
+  ev.u.conn.state = st;
+  ev.u.conn.name = m == XC_MARKET_SPOT ? "binance spot private" : "binance usdm private";
+  ev.u.conn.reason = reason ? reason : "";
+  xc__client_emit(t->c, &ev);
+}
+
+/* Balance cache update + event. */
+static void put_balance(xc__trading *t, const xc_balance *b) {
+  pthread_mutex_lock(&t->mu);
+  size_t m = (size_t)b->market, i = 0;
+  for (; i < t->nbal[m]; i++)
+    if (strcmp(t->bal[m][i].asset, b->asset) == 0) break;
+  if (i < MAX_BAL) {
+    t->bal[m][i] = *b;
+    if (i == t->nbal[m]) t->nbal[m]++;
+  }
+  pthread_mutex_unlock(&t->mu);
+  xc_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = XC_EV_BALANCE;
+  ev.venue = XC_VENUE_BINANCE;
+  ev.market = b->market;
+  ev.u.balance = *b;
+  ev.recv_ts_ns = (int64_t)xc_wall_ms() * 1000000;
+  xc__client_emit(t->c, &ev);
+}
+
+static void put_position(xc__trading *t, const xc_position *p) {
+  pthread_mutex_lock(&t->mu);
+  size_t i = 0;
+  for (; i < t->npos; i++)
+    if (strcmp(t->pos[i].symbol, p->symbol) == 0) break;
+  if (p->side == XC_POS_FLAT) {
+    if (i < t->npos) t->pos[i] = t->pos[--t->npos];
+  } else if (i < MAX_POS) {
+    t->pos[i] = *p;
+    if (i == t->npos) t->npos++;
+  }
+  pthread_mutex_unlock(&t->mu);
+  xc_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = XC_EV_POSITION;
+  ev.venue = XC_VENUE_BINANCE;
+  ev.market = XC_MARKET_LINEAR;
+  ev.u.position = *p;
+  ev.symbol = ev.u.position.symbol;
+  ev.venue_ts_ms = p->updated_ms;
+  ev.recv_ts_ns = (int64_t)xc_wall_ms() * 1000000;
+  xc__client_emit(t->c, &ev);
+}
+
+static void us_message(xc__ws *ws, const char *data, size_t len, bool binary, void *user) {
+  (void)ws;
+  (void)binary;
+  ustream *u = user;
+  xc__trading *t = u->t;
+  if (t->stopping) return;
+  xc_json j;
+  xc_json_init(&j);
+  xc_balance bal[32];
+  xc_position pos[16];
+  xc__bnt_update up = {.bal = bal, .bal_cap = 32, .pos = pos, .pos_cap = 16};
+  if (xc_json_parse(&j, data, len) != XC_OK || xc__bnt_parse_event(&j, u->m, &up, NULL, 0) != XC_OK) {
+    xc_json_free(&j);
+    return; /* WS-API replies and unknown chatter */
+  }
+  xc_json_free(&j);
+  switch (up.kind) {
+  case XC__BNT_ORDER: {
+    char sym[XC_SYMBOL_MAX];
+    unify(t->c, u->m, up.order.symbol, sym, sizeof sym);
+    snprintf(up.order.symbol, sizeof up.order.symbol, "%s", sym);
+    snprintf(up.fill.symbol, sizeof up.fill.symbol, "%s", sym);
+    (void)xc_tracker_apply(t->tracker, &up.order, up.has_fill ? &up.fill : NULL, NULL);
+    break;
+  }
+  case XC__BNT_BALANCES:
+  case XC__BNT_ACCOUNT:
+    for (size_t i = 0; i < up.nbal && i < 32; i++) put_balance(t, &bal[i]);
+    for (size_t i = 0; i < up.npos && i < 16; i++) {
+      char sym[XC_SYMBOL_MAX];
+      unify(t->c, XC_MARKET_LINEAR, pos[i].symbol, sym, sizeof sym);
+      snprintf(pos[i].symbol, sizeof pos[i].symbol, "%s", sym);
+      put_position(t, &pos[i]);
+    }
+    break;
+  case XC__BNT_BALANCE_DELTA: {
+    xc_balance b = {.venue = XC_VENUE_BINANCE, .market = u->m};
+    snprintf(b.asset, sizeof b.asset, "%s", up.asset);
+    pthread_mutex_lock(&t->mu);
+    for (size_t i = 0; i < t->nbal[u->m]; i++)
+      if (strcmp(t->bal[u->m][i].asset, up.asset) == 0) b = t->bal[u->m][i];
+    pthread_mutex_unlock(&t->mu);
+    (void)xc_dec_add(b.free, up.delta, &b.free);
+    put_balance(t, &b);
+    break;
+  }
+  case XC__BNT_LISTENKEY_EXPIRED:
+    if (u->m == XC_MARKET_LINEAR && !u->starting) {
+      /* a new key; the stream switches to it on the next connect, which we force */
+      treq *r = internal_req(t, K_LKEY, u->m, "POST", xc__bnt_listen_key_path(u->m), 1);
+      if (r) {
+        r->unsigned_req = true;
+        u->starting = true;
+        submit(r);
+      }
+    }
+    break;
+  default: break;
+  }
+}
+
+/* After a reconnect: trades of every symbol with live orders (fills first), then each live order. */
+static void us_reconcile(xc__trading *t, xc_market m) {
+  ustream *u = &t->us[m];
+  for (size_t i = 0; i < u->nsyms; i++) {
+    treq *r = internal_req(t, K_TRADES, m, "GET", xc__bnt_trades_path(m), m == XC_MARKET_SPOT ? 20 : 5);
+    if (!r) continue;
+    snprintf(r->sym, sizeof r->sym, "%s", u->syms[i]);
+    if (map_symbol(t->c, r->sym, &r->m, r->vsym, sizeof r->vsym) != XC_OK) {
+      free(r);
+      continue;
+    }
+    snprintf(r->params, sizeof r->params, "symbol=%s&limit=100", r->vsym);
+    submit(r);
+  }
+}
+
+static void us_note_symbol(xc__trading *t, xc_market m, const char *sym) {
+  ustream *u = &t->us[m];
+  for (size_t i = 0; i < u->nsyms; i++)
+    if (strcmp(u->syms[i], sym) == 0) return;
+  if (u->nsyms < 16) snprintf(u->syms[u->nsyms++], XC_SYMBOL_MAX, "%s", sym);
+}
+
+static void us_trades_done(xc__trading *t, treq *r, xc_json *j) {
+  size_t n = 0;
+  (void)xc__bnt_parse_trades(j, 0, r->m, NULL, 0, &n, NULL, 0);
+  xc_fill *f = calloc(n ? n : 1, sizeof *f);
+  if (f && xc__bnt_parse_trades(j, 0, r->m, f, n, &n, NULL, 0) == XC_OK) {
+    /* oldest first (Binance returns ascending ids) */
+    for (size_t i = 0; i < n; i++) {
+      snprintf(f[i].symbol, sizeof f[i].symbol, "%s", r->sym);
+      xc_order o;
+      if (xc_tracker_get(t->tracker, r->sym, f[i].order_id, NULL, &o) == XC_OK)
+        (void)xc_tracker_apply(t->tracker, NULL, &f[i], NULL);
+    }
+  }
+  free(f);
+  /* then the state of each live order of the symbol */
+  xc_order live[64];
+  size_t nl = xc_tracker_live(t->tracker, live, 64);
+  for (size_t i = 0; i < nl && i < 64; i++) {
+    if (strcmp(live[i].symbol, r->sym) != 0 || !live[i].client_id[0]) continue;
+    treq *g = internal_req(t, K_GET, r->m, "GET", xc__bnt_order_path(r->m), r->m == XC_MARKET_SPOT ? 4 : 1);
+    if (!g) continue;
+    snprintf(g->sym, sizeof g->sym, "%s", r->sym);
+    snprintf(g->vsym, sizeof g->vsym, "%s", r->vsym);
+    snprintf(g->params, sizeof g->params, "symbol=%s&origClientOrderId=%s", r->vsym, live[i].client_id);
+    submit(g);
+  }
+}
+
+static void us_state(xc__ws *ws, const xc__ws_event *ev, void *user) {
+  (void)ws;
+  ustream *u = user;
+  xc__trading *t = u->t;
+  if (ev->final) {
+    u->ws = NULL;
+    return;
+  }
+  if (ev->state == XC__WS_OPEN && ev->reason != XC__WSR_ROTATED) {
+    emit_conn(t, u->m, XC_CONN_OPEN, "");
+    if (u->opened_once && !t->stopping) us_reconcile(t, u->m);
+    u->opened_once = true;
+  } else if (ev->state == XC__WS_RECONNECTING) {
+    emit_conn(t, u->m, XC_CONN_RECONNECTING, ev->detail);
+  }
+}
+
+/* Spot: the subscription request, sent as the "login" of every connection. */
+static xc_status spot_auth(void *vctx, uint64_t req_id, xc_buf *out) {
+  ustream *u = vctx;
+  xc__trading *t = u->t;
+  const char *key = t->c->cred[XC_VENUE_BINANCE].api_key ? t->c->cred[XC_VENUE_BINANCE].api_key : "";
+  char ts[24];
+  snprintf(ts, sizeof ts, "%lld", (long long)xc_clocksync_timestamp(&t->clock[XC_MARKET_SPOT], xc_wall_ms()));
+  xc_kv kv[2] = {{"apiKey", 6, key, strlen(key)}, {"timestamp", 9, ts, strlen(ts)}};
+  char sig[XC_SIG_TEXT_MAX];
+  size_t sl = 0;
+  xc_buf scratch;
+  xc_buf_init(&scratch);
+  xc_status st = xc_binance_sign_ws(t->signer, kv, 2, &scratch, sig, sizeof sig, &sl);
+  xc_buf_wipe_free(&scratch);
+  if (st) return st;
+  return xc_buf_printf(out,
+                       "{\"id\":%llu,\"method\":\"userDataStream.subscribe.signature\",\"params\":{\"apiKey\":\"%s\","
+                       "\"timestamp\":%s,\"signature\":\"%s\"}}",
+                       (unsigned long long)req_id, key, ts, sig);
+}
+
+static xc_status spot_build_sub(void *vctx, bool sub, const char *const *topics, size_t n, uint64_t req_id,
+                                xc_buf *out) {
+  (void)vctx, (void)sub, (void)topics, (void)n, (void)req_id, (void)out;
+  return XC_ENOTSUP; /* the user-data connection has no topics */
+}
+
+static int spot_classify(void *vctx, const char *msg, size_t len, uint64_t *req_id, bool *ok) {
+  (void)vctx;
+  /* replies: {"id":N,"status":200,...}; events: {"subscriptionId":N,"event":{...}} */
+  if (len < 8 || memcmp(msg, "{\"id\":", 6) != 0) return 0;
+  char *end = NULL;
+  unsigned long long id = strtoull(msg + 6, &end, 10);
+  if (!end || end == msg + 6) return 0;
+  *req_id = id;
+  *ok = strstr(msg, "\"status\":200") != NULL;
+  return 1;
+}
+
+static void ws_url_for(xc__trading *t, xc_market m, char *out, size_t cap) {
+  const char *base = t->c->ws_url[XC_VENUE_BINANCE][m];
+  if (m == XC_MARKET_SPOT) {
+    if (strstr(base, "stream.binance.com")) snprintf(out, cap, "wss://ws-api.binance.com:443/ws-api/v3");
+    else if (strstr(base, "testnet.binance.vision")) snprintf(out, cap, "wss://ws-api.testnet.binance.vision/ws-api/v3");
+    else snprintf(out, cap, "%s/ws-api/v3", base);
+  } else {
+    snprintf(out, cap, "%s/ws/%s", base, t->us[m].listen_key);
+  }
+}
+
+static void us_connect(xc__trading *t, xc_market m) {
+  ustream *u = &t->us[m];
+  char url[XC__URL_MAX + 160];
+  ws_url_for(t, m, url, sizeof url);
+  if (u->ws) {
+    (void)xc__ws_set_url(u->ws, url);
+    (void)xc__ws_kick(u->ws);
+    return;
+  }
+  xc__ws_opts o;
+  xc__ws_opts_default(&o);
+  o.url = url;
+  o.idle_timeout_ms = t->c->opts.ws_idle_timeout_ms ? t->c->opts.ws_idle_timeout_ms : 60000;
+  o.ping_interval_ms = o.idle_timeout_ms / 3;
+  o.backoff.base_ms = t->c->opts.reconnect_min_ms;
+  o.backoff.cap_ms = t->c->opts.reconnect_max_ms;
+  o.on_state = us_state;
+  o.on_message = us_message;
+  o.user = u;
+  if (m == XC_MARKET_SPOT) {
+    memset(&u->hooks, 0, sizeof u->hooks);
+    u->hooks.build_auth = spot_auth;
+    u->hooks.build_sub = spot_build_sub;
+    u->hooks.classify = spot_classify;
+    u->hooks.vctx = u;
+    o.venue = &u->hooks;
+  }
+  xc_status wst = xc__ws_new(t->c->eng, &o, &u->ws);
+  if (wst != XC_OK) u->ws = NULL;
+  emit_conn(t, m, XC_CONN_CONNECTING, "");
+}
+
+static void keepalive_tick(xc__timer *tm, void *arg) {
+  (void)tm;
+  ustream *u = arg;
+  if (u->t->stopping || !u->listen_key[0]) return;
+  treq *r = internal_req(u->t, K_LKEY, u->m, "PUT", xc__bnt_listen_key_path(u->m), 1);
+  if (!r) return;
+  r->unsigned_req = true;
+  snprintf(r->params, sizeof r->params, "listenKey=%s", u->listen_key);
+  submit(r);
+}
+
+static void us_on_listen_key(xc__trading *t, xc_market m, const char *body, size_t len) {
+  ustream *u = &t->us[m];
+  u->starting = false;
+  xc_json j;
+  xc_json_init(&j);
+  char key[128] = "";
+  if (xc_json_parse(&j, body, len) == XC_OK) (void)xc_json_get_str(&j, 0, "listenKey", key, sizeof key);
+  xc_json_free(&j);
+  if (!key[0]) return;
+  bool changed = strcmp(key, u->listen_key) != 0;
+  snprintf(u->listen_key, sizeof u->listen_key, "%s", key);
+  if (!u->keepalive) {
+    u->keepalive = xc__timer_new(t->c->eng, keepalive_tick, u);
+    uint64_t every = 30ull * 60 * 1000;
+    const char *e = getenv("XCONN_LISTENKEY_KEEPALIVE_MS"); /* tests scale it */
+    if (e && atoll(e) > 0) every = (uint64_t)atoll(e);
+    if (u->keepalive) xc__timer_start(u->keepalive, every, every);
+  }
+  if (changed || !u->ws) us_connect(t, m);
+}
+
+/* Starts the private stream of market m once (engine thread). */
+static void us_start(xc__trading *t, xc_market m) {
+  ustream *u = &t->us[m];
+  u->t = t;
+  u->m = m;
+  if (u->ws || u->starting || t->stopping || !t->signer || !t->c->ws_url[XC_VENUE_BINANCE][m][0]) return;
+  if (m == XC_MARKET_SPOT) {
+    us_connect(t, m);
+    return;
+  }
+  treq *r = internal_req(t, K_LKEY, m, "POST", xc__bnt_listen_key_path(m), 1);
+  if (!r) return;
+  r->unsigned_req = true;
+  u->starting = true;
+  submit(r);
+}
+
 /* ---- commands from any thread ------------------------------------------------------------------ */
 
 static void run_cmd(xc__engine *e, void *arg, bool cancelled) {
@@ -737,6 +1106,8 @@ static void run_cmd(xc__engine *e, void *arg, bool cancelled) {
   } else if (r->k == K_CANCEL) {
     (void)xc_tracker_cancel_requested(r->t->tracker, r->sym, r->oid, r->cid);
   }
+  if (r->k != K_BAL && r->k != K_POS) us_start(r->t, r->m);
+  if (r->k == K_PLACE) us_note_symbol(r->t, r->m, r->sym);
   submit(r);
 }
 

@@ -21,6 +21,8 @@ typedef struct rec {
   char fill_ids[512][XC_ID_MAX];
   int nfill_ids;
   int dup_fills;
+  int conn_open[3];     /* private streams opened, per market */
+  int balances, positions;
 } rec;
 
 static void on_event(xc_client *c, const xc_event *ev, void *user) {
@@ -35,6 +37,13 @@ static void on_event(xc_client *c, const xc_event *ev, void *user) {
       r->illegal++;
     snprintf(r->last_cid, sizeof r->last_cid, "%s", ev->u.order.client_id);
     r->last_st = ev->u.order.status;
+  } else if (ev->type == XC_EV_CONN) {
+    if (getenv("XC_TEST_VERBOSE")) printf("# conn %s %d %s\n", ev->u.conn.name, ev->u.conn.state, ev->u.conn.reason);
+    if (ev->u.conn.state == XC_CONN_OPEN && ev->market < 3) r->conn_open[ev->market]++;
+  } else if (ev->type == XC_EV_BALANCE) {
+    r->balances++;
+  } else if (ev->type == XC_EV_POSITION) {
+    r->positions++;
   } else if (ev->type == XC_EV_FILL) {
     r->fills++;
     char key[XC_ID_MAX];
@@ -302,7 +311,8 @@ static void test_clock_shift(void **state) {
 static void test_events(void **state) {
   (void)state;
   pthread_mutex_lock(&E->r.mu);
-  printf("# events: %d order, %d fill\n", E->r.orders, E->r.fills);
+  printf("# events: %d order, %d fill, %d balance, %d position; private streams opened: spot %d, usdm %d\n",
+         E->r.orders, E->r.fills, E->r.balances, E->r.positions, E->r.conn_open[1], E->r.conn_open[2]);
   assert_true(E->r.orders > 10);
   assert_true(E->r.fills >= 2);
   assert_int_equal(E->r.dup_fills, 0);

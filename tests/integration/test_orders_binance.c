@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "xconn/events.h"
@@ -23,7 +24,28 @@ typedef struct rec {
   int dup_fills;
   int conn_open[3];     /* private streams opened, per market */
   int balances, positions;
+  struct {
+    char oid[XC_ID_MAX];
+    xc_dec sum;
+  } per_order[256];
+  int nper;
+  struct {
+    char cid[XC_ID_MAX];
+    xc_order_status st;
+    xc_dec filled;
+  } last[512];
+  int nlast;
+  int backwards;        /* an order event with a status or filled quantity going backwards */
 } rec;
+
+static bool legal(xc_order_status a, xc_order_status b) {
+  if (a == b) return true;
+  if (a == XC_ORDER_FILLED || a == XC_ORDER_CANCELED || a == XC_ORDER_REJECTED || a == XC_ORDER_EXPIRED) return false;
+  if (a == XC_ORDER_PENDING_CANCEL) return b != XC_ORDER_PENDING_NEW && b != XC_ORDER_REJECTED;
+  if (a == XC_ORDER_PARTIALLY_FILLED) return b != XC_ORDER_NEW && b != XC_ORDER_PENDING_NEW && b != XC_ORDER_REJECTED;
+  if (a == XC_ORDER_NEW) return b != XC_ORDER_PENDING_NEW;
+  return true;
+}
 
 static void on_event(xc_client *c, const xc_event *ev, void *user) {
   (void)c;
@@ -37,6 +59,20 @@ static void on_event(xc_client *c, const xc_event *ev, void *user) {
       r->illegal++;
     snprintf(r->last_cid, sizeof r->last_cid, "%s", ev->u.order.client_id);
     r->last_st = ev->u.order.status;
+    int k = 0;
+    for (; k < r->nlast; k++)
+      if (strcmp(r->last[k].cid, ev->u.order.client_id) == 0) break;
+    if (k < r->nlast) {
+      if (!legal(r->last[k].st, ev->u.order.status) || xc_dec_cmp(ev->u.order.filled_qty, r->last[k].filled) < 0)
+        r->backwards++;
+    } else if (k < 512) {
+      r->nlast++;
+      snprintf(r->last[k].cid, XC_ID_MAX, "%s", ev->u.order.client_id);
+    }
+    if (k < 512) {
+      r->last[k].st = ev->u.order.status;
+      r->last[k].filled = ev->u.order.filled_qty;
+    }
   } else if (ev->type == XC_EV_CONN) {
     if (getenv("XC_TEST_VERBOSE")) printf("# conn %s %d %s\n", ev->u.conn.name, ev->u.conn.state, ev->u.conn.reason);
     if (ev->u.conn.state == XC_CONN_OPEN && ev->market < 3) r->conn_open[ev->market]++;
@@ -51,6 +87,15 @@ static void on_event(xc_client *c, const xc_event *ev, void *user) {
     for (int i = 0; i < r->nfill_ids; i++)
       if (strcmp(r->fill_ids[i], key) == 0) r->dup_fills++;
     if (r->nfill_ids < 512) snprintf(r->fill_ids[r->nfill_ids++], XC_ID_MAX, "%s", key);
+    int k = 0;
+    for (; k < r->nper; k++)
+      if (strcmp(r->per_order[k].oid, ev->u.fill.order_id) == 0) break;
+    if (k == r->nper && k < 256) {
+      r->nper++;
+      snprintf(r->per_order[k].oid, XC_ID_MAX, "%s", ev->u.fill.order_id);
+      r->per_order[k].sum = XC_DEC_ZERO;
+    }
+    if (k < 256) (void)xc_dec_add(r->per_order[k].sum, ev->u.fill.qty, &r->per_order[k].sum);
   }
   pthread_mutex_unlock(&r->mu);
 }
@@ -308,6 +353,110 @@ static void test_clock_shift(void **state) {
   assert_int_equal(xc_sim_shift_clock(E->sim, 5000), XC_OK);
 }
 
+static xc_dec fill_sum(const char *oid) {
+  xc_dec d = XC_DEC_ZERO;
+  pthread_mutex_lock(&E->r.mu);
+  for (int k = 0; k < E->r.nper; k++)
+    if (strcmp(E->r.per_order[k].oid, oid) == 0) d = E->r.per_order[k].sum;
+  pthread_mutex_unlock(&E->r.mu);
+  return d;
+}
+
+static void sleep_ms(int ms) {
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* Waits up to 5 s until the fills reported for oid add up to qty. */
+static bool wait_fills(const char *oid, const char *qty) {
+  for (int i = 0; i < 500; i++) {
+    if (xc_dec_eq(fill_sum(oid), D(qty))) return true;
+    sleep_ms(10);
+  }
+  return false;
+}
+
+/* The simulator duplicates and reorders the next private events: each change still arrives once,
+ * in a legal order, and the fills of each order add up to its quantity. */
+static void test_dup_reorder(void **state) {
+  (void)state;
+  assert_int_equal(xc_sim_fault_duplicate(E->sim, 40), XC_OK);
+  assert_int_equal(xc_sim_fault_reorder(E->sim, 40), XC_OK);
+  const char *syms[2] = {"BTC/USDT", "BTC/USDT:USDT"};
+  const char *qty[2] = {"0.002", "0.004"};
+  for (int m = 0; m < 2; m++)
+    for (int i = 0; i < 3; i++) {
+      xc_order o;
+      xc_order_req q = market(syms[m], i % 2 ? XC_SIDE_SELL : XC_SIDE_BUY, qty[m], NULL);
+      assert_int_equal(xc_order_place_sync(E->c, &q, 0, &o, NULL), XC_OK);
+      if (!wait_fills(o.order_id, qty[m])) fail_msg("%s order %s: fills add up to less than %s", syms[m], o.order_id, qty[m]);
+    }
+  sleep_ms(200); /* late duplicates */
+  pthread_mutex_lock(&E->r.mu);
+  assert_int_equal(E->r.dup_fills, 0);
+  assert_int_equal(E->r.backwards, 0);
+  pthread_mutex_unlock(&E->r.mu);
+}
+
+/* The private streams are dropped while orders fill: after the reconnect every fill is reported
+ * exactly once (reconciled over REST). */
+static void test_disconnect_fills(void **state) {
+  (void)state;
+  int n = 0;
+  int opened = E->r.conn_open[2];
+  assert_int_equal(xc_sim_drop_ws(E->sim, &n), XC_OK);
+  assert_true(n >= 2);
+  xc_order o;
+  xc_order_req q = market("BTC/USDT:USDT", XC_SIDE_BUY, "0.006", NULL);
+  assert_int_equal(xc_order_place_sync(E->c, &q, 0, &o, NULL), XC_OK);
+  if (!wait_fills(o.order_id, "0.006")) fail_msg("fills of %s not all reported after the reconnect", o.order_id);
+  pthread_mutex_lock(&E->r.mu);
+  assert_true(E->r.conn_open[2] > opened);
+  assert_int_equal(E->r.dup_fills, 0);
+  pthread_mutex_unlock(&E->r.mu);
+  sleep_ms(300);
+  assert_true(xc_dec_eq(fill_sum(o.order_id), D("0.006")));
+}
+
+/* 200 orders at 200/s on USD-M: the rate limiter keeps the simulator from answering 429/418. */
+typedef struct burst {
+  pthread_mutex_t mu;
+  int done, limited, other;
+} burst;
+
+static void on_burst(xc_client *c, xc_status st, const xc_order *o, const xc_venue_error *err, void *user) {
+  (void)c, (void)o, (void)err;
+  burst *b = user;
+  pthread_mutex_lock(&b->mu);
+  b->done++;
+  if (st == XC_ERATELIMIT || st == XC_EBANNED) b->limited++;
+  else if (st != XC_OK) b->other++;
+  pthread_mutex_unlock(&b->mu);
+}
+
+static void test_order_rate(void **state) {
+  (void)state;
+  burst b = {.mu = PTHREAD_MUTEX_INITIALIZER};
+  uint64_t t0 = (uint64_t)time(NULL);
+  for (int i = 0; i < 200; i++) {
+    xc_order_req q = limit("BTC/USDT:USDT", XC_SIDE_BUY, "55000.0", "0.002", XC_TIF_IOC);
+    assert_int_equal(xc_order_place(E->c, &q, NULL, on_burst, &b), XC_OK);
+    sleep_ms(5);
+  }
+  for (int i = 0; i < 6000; i++) {
+    pthread_mutex_lock(&b.mu);
+    int d = b.done;
+    pthread_mutex_unlock(&b.mu);
+    if (d == 200) break;
+    sleep_ms(10);
+  }
+  printf("# 200 orders at 200/s: %d done, %d rate-limited, %d other failures, %llu s\n", b.done, b.limited, b.other,
+         (unsigned long long)((uint64_t)time(NULL) - t0));
+  assert_int_equal(b.done, 200);
+  assert_int_equal(b.limited, 0);
+  assert_int_equal(b.other, 0);
+}
+
 static void test_events(void **state) {
   (void)state;
   pthread_mutex_lock(&E->r.mu);
@@ -325,7 +474,8 @@ int main(void) {
       cmocka_unit_test(test_spot_paths),     cmocka_unit_test(test_linear_paths),
       cmocka_unit_test(test_validation_nothing_sent), cmocka_unit_test(test_balances),
       cmocka_unit_test(test_5xx_unknown_outcome),     cmocka_unit_test(test_clock_shift),
-      cmocka_unit_test(test_events),
+      cmocka_unit_test(test_dup_reorder),    cmocka_unit_test(test_disconnect_fills),
+      cmocka_unit_test(test_order_rate),     cmocka_unit_test(test_events),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -22,6 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (mode == 0) {
     /* consume requests one after the other, as a keep-alive connection does */
     size_t off = 0;
+    (void)xc__sim_http_wants_continue(buf, size);
     while (off < size) {
       xc__sim_req req;
       memset(&req, 0, sizeof req);

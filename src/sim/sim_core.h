@@ -73,6 +73,7 @@ struct xc__sim_ws {
   bool opening;        /* inside on_open: frames are held */
   bool rst;            /* close with a TCP reset */
   bool read_paused;    /* HTTP backpressure: reading stopped until the output drains */
+  bool sent_continue;  /* "100 Continue" sent for the request being received */
   /* input */
   xc_buf in;
   size_t in_off;

@@ -179,3 +179,17 @@ void xc__sim_ws_accept(const char *key, size_t key_len, char out[29]) {
   EVP_EncodeBlock((unsigned char *)out, md, 20);
   out[28] = 0;
 }
+
+bool xc__sim_http_wants_continue(const char *buf, size_t len) {
+  const char *he = find_head_end(buf, len);
+  if (!he) return false;
+  size_t hl = (size_t)(he - buf);
+  static const char key[] = "\r\nexpect:";
+  for (size_t i = 0; i + sizeof key - 1 <= hl; i++) {
+    if (strncasecmp(buf + i, key, sizeof key - 1) != 0) continue;
+    const char *v = buf + i + sizeof key - 1;
+    while (v < he && (*v == ' ' || *v == '\t')) v++;
+    return (size_t)(he - v) >= 12 && strncasecmp(v, "100-continue", 12) == 0;
+  }
+  return false;
+}

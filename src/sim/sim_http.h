@@ -3,6 +3,7 @@
 #ifndef XC_SIM_SIM_HTTP_H
 #define XC_SIM_SIM_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,10 @@
  * never be valid. On success it NUL-terminates method, path and query in place (buf is modified)
  * and fills req->method/path/query/headers/body (body points into buf, not NUL-terminated). */
 long xc__sim_http_parse(char *buf, size_t len, size_t max_body, xc__sim_req *req);
+
+/* True when buf holds a complete request head carrying "Expect: 100-continue" (the client waits
+ * for an interim "100 Continue" before sending the body). */
+bool xc__sim_http_wants_continue(const char *buf, size_t len);
 
 /* Case-insensitive header lookup over parsed headers. */
 const char *xc__sim_http_header(const xc__sim_header *h, int n, const char *name, size_t *len);

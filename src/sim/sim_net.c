@@ -612,7 +612,17 @@ static void conn_process(sim_conn *c) {
     memset(req, 0, offsetof(xc__sim_req, headers));
     long n = xc__sim_http_parse(c->in.data + c->in_off, c->in.len - c->in_off,
                                 sim->opts.http_max_body, req);
-    if (n == 0) break;
+    if (n == 0) {
+      /* curl sends "Expect: 100-continue" before bodies over 1 KiB and waits for this */
+      if (!c->sent_continue &&
+          xc__sim_http_wants_continue(c->in.data + c->in_off, c->in.len - c->in_off)) {
+        c->sent_continue = true;
+        static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        out_append(c, cont, sizeof cont - 1);
+      }
+      break;
+    }
+    c->sent_continue = false;
     if (n < 0) {
       send_error_status(c, (int)-n);
       c->in_off = c->in.len;

@@ -343,6 +343,15 @@ static void test_http_raw_bytes(void **state) {
   assert_non_null(strstr(r.body, "\"method\":\"POST\""));
   assert_non_null(strstr(r.body, "\"body\":\"side=BUY&price=1.5\""));
   assert_non_null(strstr(r.body, "\"query\":\"a=1\""));
+  /* a body over 1 KiB: curl sends "Expect: 100-continue" and waits up to 1 s for the interim
+   * answer; the server sends it at once */
+  static char big[4097];
+  memset(big, 'b', sizeof big - 1);
+  big[sizeof big - 1] = 0;
+  uint64_t t0 = xc_mono_ns();
+  assert_int_equal(http("POST", url, big, &r), 200);
+  assert_true((xc_mono_ns() - t0) / 1000000 < 500);
+  assert_non_null(strstr(r.body, big));
   /* DELETE, and unknown paths are 404 */
   assert_int_equal(http("DELETE", url, NULL, &r), 200);
   snprintf(url, sizeof url, "%s/nope", f->url);

@@ -64,7 +64,7 @@ typedef struct xc_client_opts {
    * (default 30000 ms; 0 disables). */
   uint32_t book_stale_ms;
   /* WebSocket idle watchdog: no data and no pong for this long means the connection is dead
-   * (default 30000 ms). */
+   * (default 30000 ms; 0 disables the watchdog). */
   uint32_t ws_idle_timeout_ms;
   /* Reconnect backoff bounds (defaults 250 ms and 30000 ms). */
   uint32_t reconnect_min_ms;

@@ -186,10 +186,9 @@ static void drain(xc__md_stream *s) {
     switch (a.kind) {
     case XC_BOOK_ACT_NEED_SNAPSHOT: need_snapshot(s, &a); break;
     case XC_BOOK_ACT_RESUBSCRIBE:
-      if (s->conn->ws) {
-        xc__ws_unsubscribe(s->conn->ws, s->topic);
-        xc__ws_subscribe(s->conn->ws, s->topic);
-      }
+      /* Both messages must reach the venue: an unsubscribe+subscribe pair posted to the registry
+       * cancels out while the unsubscribe is still held by the venue's message-rate limit. */
+      if (s->conn->ws) xc__ws_resubscribe(s->conn->ws, s->topic);
       break;
     case XC_BOOK_ACT_STATE: book_event(s, XC_EV_BOOK_STATE, a.to, a.reason); break;
     default: break;

@@ -112,6 +112,7 @@ long xc__sim_http_parse(char *buf, size_t len, size_t max_body, xc__sim_req *req
   }
   req->body = buf + head_len;
   req->body_len = body_len;
+  req->http10 = sp2[8] == '0';
   return (long)(head_len + body_len);
 }
 

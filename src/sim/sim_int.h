@@ -131,6 +131,7 @@ typedef struct xc__sim_req {
   const char *remote_ip;  /* "127.0.0.1" */
   uint64_t conn_id;       /* TCP connection id (stable over keep-alive requests) */
   int64_t recv_ms;        /* exchange clock when the request was complete */
+  bool http10;            /* HTTP/1.0 request (closed after the answer unless keep-alive) */
 } xc__sim_req;
 
 /* Value of header `name` (case-insensitive), or NULL; *len receives its length (may be NULL). */

@@ -473,7 +473,8 @@ static void ws_upgrade(sim_conn *c, xc__sim_req *req, const sim_route *r) {
 static void http_dispatch(sim_conn *c, xc__sim_req *req) {
   xc_sim *sim = c->sim;
   sim_listener *l = &sim->lis[c->ep];
-  bool close = header_has_token(req, "connection", "close");
+  bool close = header_has_token(req, "connection", "close") ||
+               (req->http10 && !header_has_token(req, "connection", "keep-alive"));
   bool head = strcmp(req->method, "HEAD") == 0;
   resp_reset(&sim->resp);
   if (header_has_token(req, "upgrade", "websocket")) {

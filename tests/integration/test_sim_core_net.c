@@ -423,6 +423,37 @@ static void test_http_pipelining_backpressure(void **state) {
   assert_true(got > 256 * 1024); /* more than the output bound went through */
 }
 
+/* HTTP/1.0 without keep-alive: one answer, then the server closes. */
+static void test_http10_close(void **state) {
+  fx *f = *state;
+  int port = atoi(strrchr(f->url, ':') + 1);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+  const char *rq = "GET /__test/echo HTTP/1.0\r\n\r\n";
+  assert_int_equal(write(fd, rq, strlen(rq)), (ssize_t)strlen(rq));
+  char buf[4096];
+  size_t n = 0;
+  ssize_t r;
+  struct pollfd p = {fd, POLLIN, 0};
+  bool eof = false;
+  while (n < sizeof buf - 1 && poll(&p, 1, 2000) > 0) {
+    r = read(fd, buf + n, sizeof buf - 1 - n);
+    if (r <= 0) {
+      eof = r == 0;
+      break;
+    }
+    n += (size_t)r;
+  }
+  buf[n] = 0;
+  close(fd);
+  assert_true(eof); /* the server closed the connection */
+  assert_non_null(strstr(buf, "HTTP/1.1 200 OK"));
+  assert_non_null(strstr(buf, "Connection: close"));
+  assert_non_null(strstr(buf, "\"method\":\"GET\""));
+}
+
 static void test_http_faults(void **state) {
   fx *f = *state;
   resp r;
@@ -802,6 +833,7 @@ int main(void) {
       cmocka_unit_test(test_endpoints_json),
       cmocka_unit_test(test_http_raw_bytes),
       cmocka_unit_test(test_http_pipelining_backpressure),
+      cmocka_unit_test(test_http10_close),
       cmocka_unit_test(test_http_faults),
       cmocka_unit_test(test_admin_book_and_stream),
       cmocka_unit_test(test_ws_basics),

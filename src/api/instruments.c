@@ -31,6 +31,8 @@ static void loaded(xc_client *c, xc_status st, int hs, const char *body, size_t 
     st = xc_json_parse(&j, body, len);
     if (st) snprintf(err, sizeof err, "instruments: %s", xc_json_errmsg(&j));
     else st = d->ops->parse_instruments(&j, lc->m, &arr, &n, err, sizeof err);
+    /* The venue's announced request limits replace the documented defaults. */
+    if (st == XC_OK && d->ops->rl_configure && c->rl[lc->v][lc->m]) d->ops->rl_configure(&j, lc->m, c->rl[lc->v][lc->m]);
     xc_json_free(&j);
   } else {
     snprintf(err, sizeof err, "instruments: %s", msg && msg[0] ? msg : xc_status_str(st));

@@ -79,7 +79,8 @@ static void emit_error(xc_client *c, xc__md_stream *s, xc_status st, const char 
   xc__client_emit(c, &ev);
 }
 
-static void book_event(xc__md_stream *s, xc_event_type type, xc_book_state state, xc_book_reason reason) {
+static void book_event(xc__md_stream *s, xc_event_type type, xc_book_state state, xc_book_reason reason,
+                       int64_t at_ns) {
   xc_client *c = s->conn->c;
   xc_book_top *top = s->top;
   uint32_t want = s->levels ? s->levels : 1;
@@ -92,7 +93,7 @@ static void book_event(xc__md_stream *s, xc_event_type type, xc_book_state state
   ev.market = s->conn->m;
   ev.symbol = s->symbol;
   ev.venue_ts_ms = top->event_time_ms;
-  ev.recv_ts_ns = type == XC_EV_BOOK ? top->recv_ts_ns : xc_wall_ns();
+  ev.recv_ts_ns = type == XC_EV_BOOK ? top->recv_ts_ns : at_ns ? at_ns : xc_wall_ns();
   ev.u.book.state = state;
   ev.u.book.reason = reason;
   ev.u.book.top = top;
@@ -137,7 +138,7 @@ static void snapshot_done(xc_client *c, xc_status st, int hs, const char *body, 
   bool again = s->again;
   s->again = false;
   drain(s);
-  if (xc_book_state_get(s->book) == XC_BOOK_LIVE) book_event(s, XC_EV_BOOK, XC_BOOK_LIVE, XC_BOOK_R_NONE);
+  if (xc_book_state_get(s->book) == XC_BOOK_LIVE) book_event(s, XC_EV_BOOK, XC_BOOK_LIVE, XC_BOOK_R_NONE, 0);
   else if (again && !s->pending && !(s->snap_timer && xc__timer_active(s->snap_timer))) xc_book_snapshot_failed(s->book, now), drain(s);
 }
 
@@ -190,7 +191,7 @@ static void drain(xc__md_stream *s) {
        * cancels out while the unsubscribe is still held by the venue's message-rate limit. */
       if (s->conn->ws) xc__ws_resubscribe(s->conn->ws, s->topic);
       break;
-    case XC_BOOK_ACT_STATE: book_event(s, XC_EV_BOOK_STATE, a.to, a.reason); break;
+    case XC_BOOK_ACT_STATE: book_event(s, XC_EV_BOOK_STATE, a.to, a.reason, a.at_ns); break;
     default: break;
     }
   }
@@ -220,7 +221,7 @@ static void on_message(xc__ws *ws, const char *data, size_t len, bool binary, vo
     if (st && st != XC_EINVAL) XC_DEBUG("md", "%s: %s", s->topic, xc_book_errmsg(s->book));
     drain(s);
     if ((oc == XC_BOOK_O_APPLIED || oc == XC_BOOK_O_SNAPSHOT) && xc_book_state_get(s->book) == XC_BOOK_LIVE)
-      book_event(s, XC_EV_BOOK, XC_BOOK_LIVE, XC_BOOK_R_NONE);
+      book_event(s, XC_EV_BOOK, XC_BOOK_LIVE, XC_BOOK_R_NONE, 0);
     return;
   }
   xc_event ev;
@@ -468,7 +469,7 @@ static void attach_cmd(xc__engine *e, void *arg, bool cancelled) {
     /* A new subscriber of a live book sees its current state at once. */
     xc__md_sub *saved = s->subs->snext;
     s->subs->snext = NULL;
-    book_event(s, XC_EV_BOOK_STATE, XC_BOOK_LIVE, XC_BOOK_R_SYNCED);
+    book_event(s, XC_EV_BOOK_STATE, XC_BOOK_LIVE, XC_BOOK_R_SYNCED, 0);
     s->subs->snext = saved;
   }
   /* Instruments of this market are loaded in the background (symbol rules for the user). */

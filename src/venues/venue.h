@@ -60,6 +60,9 @@ typedef struct xc__venue_ops {
   void (*rl_defaults)(xc_market m, xc_rl *rl);
   /* Folds one response header into rl (venue counters). */
   void (*rl_header)(xc_rl *rl, const char *name, const char *value, int64_t sent_ms, int64_t recv_ms);
+  /* Applies the request limits the venue announces in its instrument list (may be NULL). Returns
+   * how many limits were set. */
+  int (*rl_configure)(xc_json *j, xc_market m, xc_rl *rl);
   /* Folds an HTTP status (429 / 418 with Retry-After seconds, -1 if absent) into rl. */
   void (*rl_http)(xc_rl *rl, int64_t now_ms, int http_status, int64_t retry_after_s);
   /* A venue error body (4xx) into a status and message ("-1121 Invalid symbol."). */

@@ -1,6 +1,6 @@
 /* Market data under faults, against the embedded simulator over loopback: sequence gaps, dropped
  * connections, stalled connections, a restarted simulator and 20 forced reconnects. After each
- * fault the user must see the book leave LIVE with the right reason and come back, and the local
+ * fault (and a Binance serverShutdown on spot) the user must see the book leave LIVE with the right reason and come back, and the local
  * book must equal the simulator's true book; ticker and trade streams must continue with no
  * duplicate. */
 #include <unistd.h>
@@ -70,6 +70,8 @@ static void fault_cycle(xc_client *c, h_rec *r, xc_sim *sim, xc_sim_kind kind, c
     assert_true(n >= 1);
   } else if (!strcmp(what, "stall")) {
     assert_int_equal(xc_sim_stall_ws(sim, 0, true), XC_OK);
+  } else if (!strcmp(what, "shutdown")) { /* Binance serverShutdown notice, then the close */
+    assert_int_equal(xc_sim_venue_fault(sim, XC_SIM_BINANCE, "server_shutdown", NULL), XC_OK);
   }
   if (!h_wait(r, 10000, pred_resynced, &a)) {
     dump_states(r, a.from);
@@ -91,6 +93,7 @@ static void run_faults(const char *usym, const char *vsym, xc_sim_kind kind) {
     fault_cycle(c, &r, sim, kind, vsym, usym, "drop", XC_BOOK_RESYNCING, XC_BOOK_R_START);
     fault_cycle(c, &r, sim, kind, vsym, usym, "stall", XC_BOOK_RESYNCING, XC_BOOK_R_NONE);
   }
+  if (kind == XC_SIM_SPOT) fault_cycle(c, &r, sim, kind, vsym, usym, "shutdown", XC_BOOK_RESYNCING, XC_BOOK_R_START);
   pthread_mutex_lock(&r.mu);
   assert_false(r.bad_decimal);
   assert_true(r.conn_reconnecting >= 4);

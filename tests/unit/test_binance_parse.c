@@ -367,6 +367,31 @@ static void test_errors(void **st) {
   assert_int_equal(xc__bn_rest_error(503, "oops", 4, msg, sizeof msg), XC_EUNAVAIL);
 }
 
+/* binance.md 3.1: exchangeInfo rateLimits replace the defaults; CONNECTIONS and junk are skipped. */
+static void test_rate_limits(void **st) {
+  (void)st;
+  const char *body = "{\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\",\"intervalNum\":1,"
+                     "\"limit\":1200},{\"rateLimitType\":\"ORDERS\",\"interval\":\"SECOND\",\"intervalNum\":10,\"limit\":100},"
+                     "{\"rateLimitType\":\"CONNECTIONS\",\"interval\":\"MINUTE\",\"intervalNum\":5,\"limit\":300},{}],"
+                     "\"symbols\":[]}";
+  xc_json j;
+  xc_json_init(&j);
+  assert_int_equal(xc_json_parse(&j, body, strlen(body)), XC_OK);
+  xc_rl_opts o;
+  xc_rl_opts_default(&o);
+  xc_rl *rl;
+  assert_int_equal(xc_rl_new(&o, &rl), XC_OK);
+  xc__bn_rl_defaults(XC_MARKET_SPOT, rl);
+  assert_int_equal(xc__bn_rl_configure(&j, XC_MARKET_SPOT, rl), 2);
+  int64_t now = 1700000000000;
+  assert_int_equal(xc_rl_headroom(rl, now, XC_RL_REQUEST_WEIGHT, 60000), 1200);
+  int64_t wait;
+  assert_int_equal(xc_rl_acquire(rl, now, 250, 0, XC_RL_FAIL, &wait), XC_OK); /* a spot 5000-level snapshot */
+  assert_int_equal(xc_rl_headroom(rl, now, XC_RL_REQUEST_WEIGHT, 60000), 950);
+  xc_rl_free(rl);
+  xc_json_free(&j);
+}
+
 static void test_registry(void **st) {
   (void)st;
   assert_true(xc_venue_has(XC_VENUE_BINANCE, XC_MARKET_SPOT, XC_CAP_BOOK));
@@ -384,7 +409,7 @@ int main(void) {
       cmocka_unit_test(test_combined_route),  cmocka_unit_test(test_control),
       cmocka_unit_test(test_topics),          cmocka_unit_test(test_exchange_info_spot_doc),
       cmocka_unit_test(test_exchange_info_futures), cmocka_unit_test(test_errors),
-      cmocka_unit_test(test_registry),
+      cmocka_unit_test(test_rate_limits),     cmocka_unit_test(test_registry),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -19,6 +19,7 @@ static const xc__venue_ops k_ops = {
     .rl_defaults = xc__bn_rl_defaults,
     .rl_header = xc__bn_rl_header,
     .rl_http = xc_rl_binance_http,
+    .rl_configure = xc__bn_rl_configure,
     .rest_error = xc__bn_rest_error,
 };
 

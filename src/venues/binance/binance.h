@@ -40,6 +40,9 @@ uint32_t xc__bn_instruments_weight(xc_market m);
 xc_book_venue xc__bn_book_kind(xc_market m);
 xc_status xc__bn_depth_path(xc_market m, const char *vsym, uint32_t limit, char *out, size_t cap);
 void xc__bn_rl_defaults(xc_market m, xc_rl *rl);
+/* exchangeInfo "rateLimits" (binance.md 3.1) into rl: REQUEST_WEIGHT, ORDERS, RAW_REQUESTS
+ * windows with the venue's limits (CONNECTIONS and unknown entries are skipped). */
+int xc__bn_rl_configure(xc_json *j, xc_market m, xc_rl *rl);
 void xc__bn_rl_header(xc_rl *rl, const char *name, const char *value, int64_t sent_ms, int64_t recv_ms);
 
 /* errors.c */

@@ -29,3 +29,24 @@ void xc__bn_rl_header(xc_rl *rl, const char *name, const char *value, int64_t se
   if (strncasecmp(name, "x-mbx-", 6) != 0) return;
   (void)xc_rl_binance_header(rl, name, strlen(name), value, strlen(value), sent_ms, recv_ms);
 }
+
+int xc__bn_rl_configure(xc_json *j, xc_market m, xc_rl *rl) {
+  (void)m;
+  int arr = xc_json_get(j, 0, "rateLimits");
+  if (arr < 0 || xc_json_type_of(j, arr) != XC_JSON_ARRAY) return 0;
+  int set = 0;
+  for (int e = xc_json_first(j, arr); e >= 0; e = xc_json_next(j, e)) {
+    const char *type, *ival;
+    size_t tn, in;
+    int64_t num, limit;
+    if (xc_json_get_text(j, e, "rateLimitType", &type, &tn) || xc_json_get_text(j, e, "interval", &ival, &in) ||
+        xc_json_get_i64(j, e, "intervalNum", &num) || xc_json_get_i64(j, e, "limit", &limit))
+      continue;
+    if (num <= 0 || num > 1000 || limit <= 0 || limit > UINT32_MAX) continue;
+    xc_rl_kind kind;
+    int64_t ms;
+    if (xc_rl_binance_parse(type, tn, ival, in, (uint32_t)num, &kind, &ms) != XC_OK) continue;
+    if (xc_rl_add(rl, kind, XC_RL_FIXED, ms, (uint32_t)limit, NULL, NULL) == XC_OK) set++;
+  }
+  return set;
+}

@@ -47,7 +47,7 @@ typedef struct xc__bn_state {
   unsigned lim_pct;
   int nmkts;
   xc__bn_mkt_state mk[XC__BN_MAX_MKTS];
-  xc__sim_timer *depth_timer, *ticker_timer, *key_timer;
+  xc__sim_timer *depth_timer;   /* 50 ms: depth, tickers, mark price, listenKey expiry */
   uint64_t tick;                 /* 100 ms ticks */
   /* spot user data over the WebSocket API */
   xc__bn_wsapi_sub subs[XC__BN_MAX_WSAPI_SUBS];

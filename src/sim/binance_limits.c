@@ -105,18 +105,3 @@ int64_t xc__bn_limits_orders_short(const xc__bn_limits *l, int64_t now) {
 int64_t xc__bn_limits_orders_long(const xc__bn_limits *l, int64_t now) {
   return now - now % long_win_ms(l) == l->o_long_win ? l->o_long : 0;
 }
-
-void xc__bn_msg_rate_init(xc__bn_msg_rate *r, int per_second) {
-  r->win = 0;
-  r->n = 0;
-  r->limit = per_second;
-}
-
-bool xc__bn_msg_rate_ok(xc__bn_msg_rate *r, int64_t now) {
-  int64_t w = now - now % 1000;
-  if (w != r->win) {
-    r->win = w;
-    r->n = 0;
-  }
-  return ++r->n <= r->limit;
-}

@@ -3,6 +3,7 @@
  * bucket per product), unfilled-order counts per 10 s and per day (spot) or per minute (futures),
  * 429 with Retry-After when a limit is exceeded and a 418 ban (120 s, doubling) for clients that
  * keep sending while limited. Windows are aligned to wall-clock boundaries like Binance's.
+ * (The incoming WebSocket message rate is enforced by the core: xc__sim_ws_set_rx_limit.)
  * Pure (takes now_ms); not thread-safe (the simulator thread owns it).
  */
 #ifndef XC_SIM_BINANCE_LIMITS_H
@@ -48,14 +49,5 @@ void xc__bn_limits_order_filled(xc__bn_limits *l, int64_t now_ms);
 int64_t xc__bn_limits_used_weight(const xc__bn_limits *l, int64_t now_ms);
 int64_t xc__bn_limits_orders_short(const xc__bn_limits *l, int64_t now_ms);
 int64_t xc__bn_limits_orders_long(const xc__bn_limits *l, int64_t now_ms);
-
-/* Incoming WebSocket message rate (5/s spot streams, 10/s futures): a one-second window
- * counter. Returns false when this message exceeds the limit (the caller disconnects). */
-typedef struct xc__bn_msg_rate {
-  int64_t win;
-  int n, limit;
-} xc__bn_msg_rate;
-void xc__bn_msg_rate_init(xc__bn_msg_rate *r, int per_second);
-bool xc__bn_msg_rate_ok(xc__bn_msg_rate *r, int64_t now_ms);
 
 #endif

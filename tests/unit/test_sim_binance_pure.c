@@ -240,12 +240,6 @@ static void test_limits(void **st) {
   xc__bn_limits_charge(&l, o + 10000, 1, true, &v);
   assert_int_equal(v.http, 0);
   assert_int_equal(xc__bn_limits_orders_long(&l, o + 10000), 2);
-  /* incoming WebSocket messages */
-  xc__bn_msg_rate r;
-  xc__bn_msg_rate_init(&r, 5);
-  for (int i = 0; i < 5; i++) assert_true(xc__bn_msg_rate_ok(&r, 1000 + i));
-  assert_false(xc__bn_msg_rate_ok(&r, 1999));
-  assert_true(xc__bn_msg_rate_ok(&r, 2000));
 }
 
 /* The fast fixed-places formatter agrees with xc_dec_to_str_fixed (random values, signs, scales,

@@ -161,6 +161,11 @@ XC_API xc_status xc_balances_get(xc_client *c, xc_venue v, xc_market m, xc_balan
 /* Positions with a non-zero size on venue v. Same conventions as xc_balances_get. */
 XC_API xc_status xc_positions_get(xc_client *c, xc_venue v, xc_position *out, size_t cap, size_t *n);
 
+/* Starts the private stream of venue v and market m (order, fill, balance and position events)
+ * without placing an order; the first order request on a market starts it too. Reconnects and
+ * reconciles on its own. XC_EAUTH without credentials, XC_ENOTSUP for other venues. */
+XC_API xc_status xc_account_watch(xc_client *c, xc_venue v, xc_market m);
+
 #ifdef __cplusplus
 }
 #endif

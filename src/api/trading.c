@@ -1316,6 +1316,14 @@ static xc_status sync_order(xc_client *c, xc_status st, waiter *w, uint32_t time
 
 static bool on_engine(xc_client *c) { return c && xc__engine_on_thread(c->eng); }
 
+/* Loads the instruments of (Binance, m) when called off the engine thread, so that venue symbols
+ * in responses and stream events map to unified ones. */
+static void ensure_instruments(xc_client *c, xc_market m) {
+  if (on_engine(c)) return;
+  size_t n = 0;
+  (void)xc_instruments_list(c, XC_VENUE_BINANCE, m, NULL, 0, &n);
+}
+
 xc_status xc_order_place_sync(xc_client *c, const xc_order_req *req, uint32_t timeout_ms, xc_order *out,
                               xc_venue_error *err) {
   if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "_sync call from a callback");
@@ -1413,6 +1421,7 @@ xc_status xc_positions_get(xc_client *c, xc_venue v, xc_position *out, size_t ca
   bool loaded = t->pos_loaded;
   pthread_mutex_unlock(&t->mu);
   if (!loaded) {
+    ensure_instruments(c, XC_MARKET_LINEAR);
     xc_status st = load_and_wait(c, t, K_POS, XC_MARKET_LINEAR);
     if (st) return xc__client_fail(c, st, "position query failed: %s", xc_client_errmsg(c));
   }
@@ -1422,4 +1431,34 @@ xc_status xc_positions_get(xc_client *c, xc_venue v, xc_position *out, size_t ca
   pthread_mutex_unlock(&t->mu);
   if (n) *n = k;
   return XC_OK;
+}
+
+/* ---- starting the private stream alone --------------------------------------------------------- */
+
+typedef struct watch_cmd {
+  xc__trading *t;
+  xc_market m;
+} watch_cmd;
+
+static void watch_run(xc__engine *e, void *arg, bool cancelled) {
+  (void)e;
+  watch_cmd *w = arg;
+  if (!cancelled) us_start(w->t, w->m);
+  free(w);
+}
+
+xc_status xc_account_watch(xc_client *c, xc_venue v, xc_market m) {
+  if (!c || m <= XC_MARKET_NONE || m >= XC__NMARKETS) return XC_EINVAL;
+  if (v != XC_VENUE_BINANCE) return xc__client_fail(c, XC_ENOTSUP, "private stream of %s not implemented", xc_venue_name(v));
+  if (!c->cred[v].api_key || !c->cred[v].api_secret) return xc__client_fail(c, XC_EAUTH, "no Binance credentials");
+  if (!c->ws_url[v][m][0]) return XC_ENOTSUP;
+  ensure_instruments(c, m);
+  xc__trading *t = trading_of(c);
+  watch_cmd *w = t ? malloc(sizeof *w) : NULL;
+  if (!w) return XC_ENOMEM;
+  w->t = t;
+  w->m = m;
+  xc_status st = xc__engine_post(c->eng, watch_run, w);
+  if (st) free(w);
+  return st;
 }

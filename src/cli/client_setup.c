@@ -1,5 +1,6 @@
 /* Shared client setup and event printing for the market-data commands (see client_setup.h). */
 #include "cli/client_setup.h"
+#include "cli/trading_print.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -309,6 +310,16 @@ static void print_text(const xc_event *ev) {
 
 void xc_cli_print_event(xc_cli_client *cc, const xc_event *ev) {
   if (cc->count && atomic_load(&cc->printed) >= cc->count) return;
+  if (cc->watch < 0) return; /* one-shot trading commands print only their result */
+  if (ev->type >= XC_EV_ORDER && ev->type <= XC_EV_POSITION) { /* private updates: `xconn watch` */
+    bool want = (cc->watch == 1 && (ev->type == XC_EV_ORDER || ev->type == XC_EV_FILL)) ||
+                (cc->watch == 2 && ev->type == XC_EV_BALANCE) || (cc->watch == 3 && ev->type == XC_EV_POSITION);
+    if (want) {
+      xc_cli_print_trading(cc->json, ev);
+      atomic_fetch_add(&cc->printed, 1);
+    }
+    return;
+  }
   if (cc->json) print_json(ev);
   else print_text(ev);
   if (ev->type == XC_EV_TICKER || ev->type == XC_EV_BBO || ev->type == XC_EV_TRADE || ev->type == XC_EV_BOOK)

@@ -24,6 +24,8 @@ typedef struct xc_cli_client {
   uint32_t depth;          /* --depth: book levels per event (default 10) */
   atomic_long printed;
   char *endpoints;         /* owned copy of the endpoints JSON */
+  int watch;               /* `xconn watch`: 1 orders (+ fills), 2 balances, 3 positions; 0 none;
+                            -1: print no events (one-shot order/balances/positions) */
 } xc_cli_client;
 
 /* Parses the common options and creates the client. need_symbol: --symbol is required. Returns

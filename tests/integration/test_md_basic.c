@@ -1,6 +1,8 @@
 /* Market data through the public API against the embedded simulator over loopback: instruments,
  * ticker, BBO, trades and L2 books on Binance Spot and USD-M, readers from another thread,
  * unsubscribe, and the local book equal to the simulator's true book. */
+#include <stdatomic.h>
+
 #include "md_harness.h"
 
 static xc_sim *g_sim;
@@ -133,6 +135,58 @@ static void test_shared_stream(void **st) {
   xc_client_free(c);
 }
 
+/* Readers on another thread while the book updates and its subscription comes and goes: every
+ * copy is ordered and uncrossed when LIVE, and nothing is used after free (ASan). */
+typedef struct reader_arg {
+  xc_client *c;
+  atomic_bool stop;
+  long copies, live, bad;
+} reader_arg;
+
+static void *reader(void *p) {
+  reader_arg *a = p;
+  while (!atomic_load(&a->stop)) {
+    xc_book_top top;
+    if (xc_book_copy_top(a->c, XC_VENUE_BINANCE, "BTC/USDT", 10, &top) != XC_OK) continue;
+    a->copies++;
+    if (top.state != XC_BOOK_LIVE) continue;
+    a->live++;
+    for (uint32_t i = 1; i < top.nbids; i++)
+      if (xc_dec_cmp(top.bids[i].price, top.bids[i - 1].price) >= 0) a->bad++;
+    for (uint32_t i = 1; i < top.nasks; i++)
+      if (xc_dec_cmp(top.asks[i].price, top.asks[i - 1].price) <= 0) a->bad++;
+    if (top.nbids && top.nasks && xc_dec_cmp(top.bids[0].price, top.asks[0].price) >= 0) a->bad++;
+    xc_book_bbo bbo;
+    (void)xc_book_get_bbo(a->c, XC_VENUE_BINANCE, "BTC/USDT", &bbo);
+  }
+  return NULL;
+}
+
+static void test_readers(void **st) {
+  (void)st;
+  h_rec r;
+  xc_client *c = h_client_new(g_sim, &r, 5000);
+  reader_arg a = {.c = c};
+  pthread_t th;
+  assert_int_equal(pthread_create(&th, NULL, reader, &a), 0);
+  for (int i = 0; i < 6; i++) {
+    xc_sub_opts so;
+    xc_sub_opts_default(&so);
+    so.venue = XC_VENUE_BINANCE;
+    so.symbol = "BTC/USDT";
+    uint64_t id;
+    assert_int_equal(xc_subscribe(c, &so, &id), XC_OK);
+    h_sleep_ms(i % 2 ? 600 : 150); /* sometimes LIVE, sometimes still syncing */
+    assert_int_equal(xc_unsubscribe(c, id), XC_OK);
+  }
+  atomic_store(&a.stop, true);
+  pthread_join(th, NULL);
+  assert_int_equal(a.bad, 0);
+  assert_true(a.copies > 0);
+  assert_true(a.live > 0);
+  xc_client_free(c);
+}
+
 static void test_bad_args(void **st) {
   (void)st;
   h_rec r;
@@ -163,7 +217,7 @@ static void test_bad_args(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_instruments), cmocka_unit_test(test_spot),     cmocka_unit_test(test_usdm),
-      cmocka_unit_test(test_shared_stream), cmocka_unit_test(test_bad_args),
+      cmocka_unit_test(test_shared_stream), cmocka_unit_test(test_readers), cmocka_unit_test(test_bad_args),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

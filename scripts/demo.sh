@@ -35,3 +35,34 @@ grep -v "^\[" "$tmp/book.txt" | tail -n 6
 echo "   ($(grep -c ' book u=' "$tmp/book.txt") book updates in 3 s)"
 echo "== xconn book --json --symbol BTC/USDT:USDT --depth 3 (one JSON object per event)"
 timeout 20 "$x" book --endpoints "$tmp/ep" --symbol BTC/USDT:USDT --depth 3 --json --count 2 --duration 10
+
+# ---- trading (issue 6): orders, fills and balances on the same simulator, with its test keys ----
+echo "== xconn watch orders (private stream, in the background: the events of the commands below)"
+timeout 30 "$x" watch orders --endpoints "$tmp/ep" --market spot --duration 6 >"$tmp/watch.txt" &
+wpid=$!
+timeout 30 "$x" watch balances --endpoints "$tmp/ep" --market spot --duration 6 >"$tmp/wbal.txt" &
+bpid=$!
+sleep 1
+echo "== xconn order place: resting limit buy 0.002 BTC/USDT @ 55000 (client id demo-1)"
+"$x" order place --endpoints "$tmp/ep" --symbol BTC/USDT --side buy --price 55000 --qty 0.002 --client-id demo-1
+echo "== amend by cancel/replace: cancel demo-1, place demo-2 @ 56000"
+"$x" order cancel --endpoints "$tmp/ep" --symbol BTC/USDT --client-id demo-1
+"$x" order place --endpoints "$tmp/ep" --symbol BTC/USDT --side buy --price 56000 --qty 0.002 --client-id demo-2
+echo "== xconn order open --symbol BTC/USDT"
+"$x" order open --endpoints "$tmp/ep" --symbol BTC/USDT
+echo "== xconn order cancel demo-2"
+"$x" order cancel --endpoints "$tmp/ep" --symbol BTC/USDT --client-id demo-2
+echo "== refused before sending (price off the tick): exit code and reason"
+"$x" order place --endpoints "$tmp/ep" --symbol BTC/USDT --side buy --price 56000.005 --qty 0.002 || true
+echo "== market buy 25 USDT of BTC (quote quantity), then USD-M market buy 0.003 BTC/USDT:USDT"
+"$x" order place --endpoints "$tmp/ep" --symbol BTC/USDT --side buy --type market --quote-qty 25
+"$x" order place --endpoints "$tmp/ep" --symbol BTC/USDT:USDT --side buy --type market --qty 0.003
+wait "$wpid" || true
+wait "$bpid" || true
+echo "== what xconn watch orders saw (orders and fills, each once)"
+cat "$tmp/watch.txt"
+echo "== what xconn watch balances saw (last 4)"
+tail -n 4 "$tmp/wbal.txt"
+echo "== xconn balances (spot) and xconn positions (USD-M)"
+"$x" balances --endpoints "$tmp/ep"
+"$x" positions --endpoints "$tmp/ep"

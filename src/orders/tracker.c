@@ -151,6 +151,10 @@ static void merge(rec *r, const xc_order *u) {
   r->o.client_id[sizeof r->o.client_id - 1] = 0;
   if (u->market) r->o.market = u->market;
   if (u->side) r->o.side = u->side;
+  if (u->type) {
+    r->o.type = u->type;
+    r->o.tif = u->tif;
+  }
   if (xc_dec_sign(u->price) > 0) r->o.price = u->price;
   if (xc_dec_sign(u->qty) > 0) {
     r->o.qty = u->qty;

@@ -912,7 +912,7 @@ static int h_leverage_bracket(bn_ctx *c) {
 
 static int h_listen_key(bn_ctx *c) {
   xc__bn_state *st = c->st;
-  const char *method = c->req->method;
+  const char *method = c->r->method; /* also reached from the futures WebSocket API */
   bool alive = st->listen_key[0] && st->listen_key_expiry_ms > c->now;
   if (!strcmp(method, "POST")) {
     if (!alive) {

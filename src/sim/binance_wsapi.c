@@ -26,6 +26,7 @@ typedef struct wsapi_sess {
   int64_t logon_ms, connected_ms;
   bool rate_limits;           /* include rateLimits in replies */
   int64_t logon_sub;          /* subscription created through session logon, -1 = none */
+  bool fut;                   /* USD-M WebSocket API (/ws-fapi/v1 on usdm_ws) */
 } wsapi_sess;
 
 typedef struct req_ctx {
@@ -69,7 +70,7 @@ xc_status xc__sim_binance_ed25519_pem(const char *api_secret, char *out, size_t 
 /* ---- replies -------------------------------------------------------------------------------- */
 
 static void rate_limits(req_ctx *c, xc_buf *out) {
-  xc__bn_limits *l = &c->st->lim[XC__BN_SPOT];
+  xc__bn_limits *l = &c->st->lim[c->ss->fut];
   xc_buf_printf(out,
                 ",\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\",\"intervalNum\":1,"
                 "\"limit\":%lld,\"count\":%lld}",
@@ -77,9 +78,9 @@ static void rate_limits(req_ctx *c, xc_buf *out) {
   if (c->is_order)
     xc_buf_printf(out,
                   ",{\"rateLimitType\":\"ORDERS\",\"interval\":\"SECOND\",\"intervalNum\":10,\"limit\":%lld,\"count\":%lld}"
-                  ",{\"rateLimitType\":\"ORDERS\",\"interval\":\"DAY\",\"intervalNum\":1,\"limit\":%lld,\"count\":%lld}",
+                  ",{\"rateLimitType\":\"ORDERS\",\"interval\":\"%s\",\"intervalNum\":1,\"limit\":%lld,\"count\":%lld}",
                   (long long)l->order_limit_short, (long long)xc__bn_limits_orders_short(l, c->now),
-                  (long long)l->order_limit_long, (long long)xc__bn_limits_orders_long(l, c->now));
+                  c->ss->fut ? "MINUTE" : "DAY", (long long)l->order_limit_long, (long long)xc__bn_limits_orders_long(l, c->now));
   xc_buf_putc(out, ']');
 }
 
@@ -297,7 +298,45 @@ static int dispatch(req_ctx *c, xc_buf *r) {
     xc_buf_puts(r, "{}");
     return 0;
   }
-  const struct { const char *m, *verb, *path; bool signed_; } map[] = {
+  typedef struct { const char *m, *verb, *path; bool signed_; } mapping;
+  static const mapping fut_map[] = {
+    {"depth", "GET", "/fapi/v1/depth", false},
+    {"ticker.price", "GET", "/fapi/v1/ticker/price", false},
+    {"ticker.book", "GET", "/fapi/v1/ticker/bookTicker", false},
+    {"order.place", "POST", "/fapi/v1/order", true},
+    {"order.cancel", "DELETE", "/fapi/v1/order", true},
+    {"order.status", "GET", "/fapi/v1/order", true},
+    {"account.position", "GET", "/fapi/v3/positionRisk", true},
+    {"v2/account.position", "GET", "/fapi/v2/positionRisk", true},
+    {"account.balance", "GET", "/fapi/v3/balance", true},
+    {"v2/account.balance", "GET", "/fapi/v2/balance", true},
+    {"account.status", "GET", "/fapi/v3/account", true},
+    {"v2/account.status", "GET", "/fapi/v2/account", true},
+    {"userDataStream.start", "POST", "/fapi/v1/listenKey", true},
+    {"userDataStream.ping", "PUT", "/fapi/v1/listenKey", true},
+    {"userDataStream.stop", "DELETE", "/fapi/v1/listenKey", true},
+  };
+  if (c->ss->fut) {
+    for (size_t i = 0; i < sizeof fut_map / sizeof fut_map[0]; i++) {
+      if (strcmp(m, fut_map[i].m)) continue;
+      xc__sim_acct *acct = NULL;
+      if (fut_map[i].signed_) {
+        const xc__sim_user *u = NULL;
+        if (!strncmp(m, "userDataStream.", 15)) {
+          /* USER_STREAM: API key only */
+          const char *key = xc__bn_param(&c->p, "apiKey");
+          if (!key) return xc__bn_err_mandatory(&c->e, "apiKey");
+          if (!(u = xc__sim_user_by_key(st->sim, key, strlen(key)))) return xc__bn_err_set(&c->e, XC__BN_REJECTED_MBX_KEY, NULL);
+        } else if (!(u = auth(c, false))) {
+          return c->e.code;
+        }
+        acct = u->acct[XC_SIM_BINANCE][XC_SIM_LINEAR];
+      }
+      return xc__bn_rest_call(st, fut_map[i].verb, fut_map[i].path, &c->p, acct, &c->w, &c->e, NULL);
+    }
+    return xc__bn_err_set(&c->e, XC__BN_UNSUPPORTED_OPERATION, "Unknown method.");
+  }
+  static const mapping map[] = {
     {"exchangeInfo", "GET", "/api/v3/exchangeInfo", false},
     {"depth", "GET", "/api/v3/depth", false},
     {"trades.recent", "GET", "/api/v3/trades", false},
@@ -340,6 +379,7 @@ static int on_open(xc__sim_ws *ws, const xc__sim_req *req, xc__sim_resp *resp, v
   if (!ss) return 503;
   ss->kind = XC__BN_SESS_WSAPI;
   ss->st = st;
+  ss->fut = req->ep == XC_SIM_EP_BINANCE_USDM_WS;
   ss->connected_ms = xc__sim_now_ms(st->sim);
   ss->rate_limits = !strstr(req->query, "returnRateLimits=false");
   ss->logon_sub = -1;
@@ -348,7 +388,7 @@ static int on_open(xc__sim_ws *ws, const xc__sim_req *req, xc__sim_resp *resp, v
   xc__sim_ws_set_ping(ws, o->ws_ping_ms, o->ws_pong_timeout_ms);
   xc__sim_ws_set_lifetime(ws, o->ws_lifetime_ms);
   xc__bn_verdict v;
-  xc__bn_limits_charge(&st->lim[XC__BN_SPOT], ss->connected_ms, 2, false, &v); /* connecting costs 2 */
+  xc__bn_limits_charge(&st->lim[ss->fut], ss->connected_ms, 2, false, &v); /* connecting costs 2 */
   return 0;
 }
 
@@ -449,10 +489,10 @@ static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
   if (rrl && !strcmp(rrl, "false")) ss->rate_limits = false;
   /* weight */
   c->weight = method_weight(c->method, &c->is_order);
-  xc__bn_limits *l = &st->lim[XC__BN_SPOT];
-  l->weight_limit = xc__sim_limit(st->sim, 6000);
-  l->order_limit_short = xc__sim_limit(st->sim, 100);
-  l->order_limit_long = xc__sim_limit(st->sim, 200000);
+  xc__bn_limits *l = &st->lim[ss->fut];
+  l->weight_limit = xc__sim_limit(st->sim, ss->fut ? 2400 : 6000);
+  l->order_limit_short = xc__sim_limit(st->sim, ss->fut ? 300 : 100);
+  l->order_limit_long = xc__sim_limit(st->sim, ss->fut ? 1200 : 200000);
   xc__bn_verdict vd;
   xc__bn_limits_charge(l, c->now, c->weight, c->is_order, &vd);
   if (vd.http) {
@@ -479,5 +519,7 @@ done:
 static const xc__sim_ws_handlers k_wsapi_h = {on_open, on_text, on_close, NULL};
 
 xc_status xc__bn_wsapi_attach(xc__bn_state *st) {
-  return xc__sim_ws_route(st->sim, XC_SIM_EP_BINANCE_SPOT_WS, "/ws-api/v3", &k_wsapi_h, st);
+  xc_status s = xc__sim_ws_route(st->sim, XC_SIM_EP_BINANCE_SPOT_WS, "/ws-api/v3", &k_wsapi_h, st);
+  if (s == XC_OK) s = xc__sim_ws_route(st->sim, XC_SIM_EP_BINANCE_USDM_WS, "/ws-fapi/v1", &k_wsapi_h, st);
+  return s;
 }

@@ -325,6 +325,29 @@ async function partials() {
   s.close(); f.close(); fm.close();
 }
 
+async function futuresWsApi() {
+  const ws = await open(`${B.usdm_ws}/ws-fapi/v1`);
+  const call = async (id, method, params) => {
+    ws.send2({ id, method, params });
+    return ws.until((m) => m.id === id);
+  };
+  let r = await call('p', 'order.place', signed({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.010',
+                                                  newOrderRespType: 'RESULT' }));
+  ok(r.status === 200 && r.result.status === 'FILLED' && r.result.positionSide === 'BOTH', `ws-fapi order.place ${JSON.stringify(r).slice(0, 200)}`);
+  ok(r.rateLimits.some((x) => x.rateLimitType === 'ORDERS' && x.interval === 'MINUTE'), 'futures ORDERS windows');
+  r = await call('s', 'order.status', signed({ symbol: 'BTCUSDT', orderId: r.result.orderId }));
+  ok(r.status === 200 && r.result.status === 'FILLED' && typeof r.result.time === 'number', 'ws-fapi order.status');
+  r = await call('b', 'v2/account.balance', signed({}));
+  ok(r.status === 200 && r.result.some((b) => b.asset === 'USDT'), 'ws-fapi v2/account.balance');
+  r = await call('pos', 'account.position', signed({ symbol: 'BTCUSDT' }));
+  ok(r.status === 200 && Number(r.result[0].positionAmt) > 0, 'ws-fapi account.position');
+  r = await call('u', 'userDataStream.start', { apiKey: ep.api_key });
+  ok(r.status === 200 && r.result.listenKey.length >= 60, 'ws-fapi userDataStream.start');
+  r = await call('x', 'order.place', signed({ symbol: 'BTCUSDT', side: 'BUY', type: 'STOP_MARKET', quantity: '0.010' }));
+  ok(r.status === 400 && r.error.code === -4120, 'ws-fapi conditional order: -4120');
+  ws.close();
+}
+
 async function shutdownFault() {
   const a = await open(`${B.spot_ws}/ws/btcusdt@trade`);
   const c = await open(`${B.spot_ws}/stream?streams=btcusdt@trade`);
@@ -361,6 +384,7 @@ try {
   await step('partial depth, book tickers, aggTrade, markPrice', partials);
   await step('WebSocket API and spot user data', wsapi);
   await step('futures listenKey user data', futuresUser);
+  await step('futures WebSocket API', futuresWsApi);
   await step('serverShutdown fault', shutdownFault);
   await step('new-connection limit', connLimit);
   console.log(`binance protocol: ${checks} checks passed`);

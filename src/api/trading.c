@@ -211,6 +211,20 @@ static void emit_cb(void *user, const xc_order *o, const xc_fill *f) {
   xc__client_emit(t->c, &ev);
 }
 
+/* An order-entry breaker changed state: XC_EV_BREAKER (engine thread: breakers are only driven
+ * there). */
+static void breaker_changed(xc_breaker *b, const xc_breaker_event *bev, void *user) {
+  xc__trading *t = user;
+  xc_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = XC_EV_BREAKER;
+  ev.venue = XC_VENUE_BINANCE;
+  ev.market = b == &t->breaker[XC_MARKET_LINEAR] ? XC_MARKET_LINEAR : XC_MARKET_SPOT;
+  ev.recv_ts_ns = (int64_t)xc_wall_ms() * 1000000;
+  ev.u.breaker = *bev;
+  xc__client_emit(t->c, &ev);
+}
+
 typedef struct start_cmd {
   xc__trading *t;
 } start_cmd;
@@ -251,6 +265,8 @@ static xc__trading *trading_of(xc_client *c) {
     xc_clocksync_init(&t->clock[m], &co);
     xc_breaker_opts bo;
     xc_breaker_opts_default(&bo);
+    bo.on_change = breaker_changed;
+    bo.user = t;
     xc_breaker_init(&t->breaker[m], &bo);
   }
   struct timespec ts;
@@ -861,7 +877,10 @@ static void us_message(xc__ws *ws, const char *data, size_t len, bool binary, vo
     break;
   }
   case XC__BNT_LISTENKEY_EXPIRED:
-    if (u->m == XC_MARKET_LINEAR && !u->starting) {
+    if (u->m == XC_MARKET_SPOT) {
+      /* eventStreamTerminated: reconnect; the login hook subscribes again, then we reconcile */
+      if (u->ws) (void)xc__ws_kick(u->ws);
+    } else if (!u->starting) {
       /* a new key; the stream switches to it on the next connect, which we force */
       treq *r = internal_req(t, K_LKEY, u->m, "POST", xc__bnt_listen_key_path(u->m), 1);
       if (r) {

@@ -418,6 +418,30 @@ static void test_disconnect_fills(void **state) {
   assert_true(xc_dec_eq(fill_sum(o.order_id), D("0.006")));
 }
 
+/* The venue ends the private streams (USD-M listenKeyExpired, spot eventStreamTerminated): a new
+ * key / subscription follows and fills keep arriving. */
+static void test_stream_expiry(void **state) {
+  (void)state;
+  int o1 = E->r.conn_open[1], o2 = E->r.conn_open[2];
+  assert_int_equal(xc_sim_venue_fault(E->sim, XC_SIM_BINANCE, "listen_key_expired", NULL), XC_OK);
+  assert_int_equal(xc_sim_venue_fault(E->sim, XC_SIM_BINANCE, "event_stream_terminated", NULL), XC_OK);
+  for (int i = 0; i < 300; i++) {
+    pthread_mutex_lock(&E->r.mu);
+    bool both = E->r.conn_open[1] > o1 && E->r.conn_open[2] > o2;
+    pthread_mutex_unlock(&E->r.mu);
+    if (both) break;
+    sleep_ms(10);
+  }
+  pthread_mutex_lock(&E->r.mu);
+  assert_true(E->r.conn_open[1] > o1);
+  assert_true(E->r.conn_open[2] > o2);
+  pthread_mutex_unlock(&E->r.mu);
+  xc_order o;
+  xc_order_req q = market("BTC/USDT:USDT", XC_SIDE_SELL, "0.003", NULL);
+  assert_int_equal(xc_order_place_sync(E->c, &q, 0, &o, NULL), XC_OK);
+  if (!wait_fills(o.order_id, "0.003")) fail_msg("no fills for %s after the listenKey expired", o.order_id);
+}
+
 /* 200 orders at 200/s on USD-M: the rate limiter keeps the simulator from answering 429/418. */
 typedef struct burst {
   pthread_mutex_t mu;
@@ -475,7 +499,8 @@ int main(void) {
       cmocka_unit_test(test_validation_nothing_sent), cmocka_unit_test(test_balances),
       cmocka_unit_test(test_5xx_unknown_outcome),     cmocka_unit_test(test_clock_shift),
       cmocka_unit_test(test_dup_reorder),    cmocka_unit_test(test_disconnect_fills),
-      cmocka_unit_test(test_order_rate),     cmocka_unit_test(test_events),
+      cmocka_unit_test(test_stream_expiry),  cmocka_unit_test(test_order_rate),
+      cmocka_unit_test(test_events),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

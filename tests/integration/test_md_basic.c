@@ -187,6 +187,44 @@ static void test_readers(void **st) {
   xc_client_free(c);
 }
 
+/* xc_client_free from inside the event callback: no event after it, no use after free (ASan). */
+static atomic_int g_free_events;
+static atomic_bool g_freed;
+
+static void free_in_callback(xc_client *c, const xc_event *ev, void *user) {
+  (void)user;
+  if (atomic_load(&g_freed)) {
+    atomic_fetch_add(&g_free_events, 1); /* must never happen */
+    return;
+  }
+  if (ev->type == XC_EV_TRADE) {
+    atomic_store(&g_freed, true);
+    xc_client_free(c);
+  }
+}
+
+static void test_free_in_callback(void **st) {
+  (void)st;
+  xc_client_opts o;
+  xc_client_opts_default(&o);
+  o.endpoints_json = xc_sim_endpoints_json(g_sim);
+  o.on_event = free_in_callback;
+  xc_client *c = NULL;
+  assert_int_equal(xc_client_new(&o, &c), XC_OK);
+  xc_sub_opts so;
+  xc_sub_opts_default(&so);
+  so.venue = XC_VENUE_BINANCE;
+  so.symbol = "BTC/USDT";
+  uint64_t id;
+  assert_int_equal(xc_subscribe(c, &so, &id), XC_OK); /* a book with a snapshot in flight */
+  so.channel = XC_CH_TRADES;
+  assert_int_equal(xc_subscribe(c, &so, &id), XC_OK);
+  for (int i = 0; i < 400 && !atomic_load(&g_freed); i++) h_sleep_ms(10);
+  assert_true(atomic_load(&g_freed));
+  h_sleep_ms(500); /* the engine thread finishes and frees everything */
+  assert_int_equal(atomic_load(&g_free_events), 0);
+}
+
 static void test_bad_args(void **st) {
   (void)st;
   h_rec r;
@@ -217,7 +255,8 @@ static void test_bad_args(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_instruments), cmocka_unit_test(test_spot),     cmocka_unit_test(test_usdm),
-      cmocka_unit_test(test_shared_stream), cmocka_unit_test(test_readers), cmocka_unit_test(test_bad_args),
+      cmocka_unit_test(test_shared_stream), cmocka_unit_test(test_readers),
+      cmocka_unit_test(test_free_in_callback), cmocka_unit_test(test_bad_args),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

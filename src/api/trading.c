@@ -155,6 +155,8 @@ static void on_shutdown(xc__engine *e, void *arg) {
   (void)e;
   xc__trading *t = arg;
   t->stopping = true;
+  for (int m = 0; m < XC__NMARKETS; m++)
+    if (t->us[m].ws) (void)xc__ws_close(t->us[m].ws);
   while (t->delayed) {
     treq *r = t->delayed;
     t->delayed = r->next;
@@ -231,7 +233,9 @@ typedef struct start_cmd {
 
 static void register_hooks(xc__engine *e, void *arg, bool cancelled) {
   xc__trading *t = arg;
-  if (cancelled) return; /* engine stopping before we started: freed by the registry at exit */
+  /* Also when cancelled: the engine runs cancelled commands before the shutdown hooks, so a hook
+   * added now still runs (and the post hook frees the state). */
+  (void)cancelled;
   xc__engine_add_hook(e, on_shutdown, on_post, t);
 }
 

@@ -481,6 +481,36 @@ static void test_order_rate(void **state) {
   assert_int_equal(b.other, 0);
 }
 
+/* A client freed right after an asynchronous order: the callback runs exactly once (result or
+ * XC_ECANCELED) and nothing leaks (ASan build). */
+static int g_cb_runs;
+static void on_once(xc_client *c, xc_status st, const xc_order *o, const xc_venue_error *err, void *user) {
+  (void)c, (void)st, (void)o, (void)err, (void)user;
+  g_cb_runs++;
+}
+
+static void test_free_with_pending(void **state) {
+  (void)state;
+  /* Not covered: a free 1-20 ms later (the private WebSocket mid-connect) leaks OpenSSL objects
+   * inside the WS transport under ASan; reported, see docs/internals/trading.md. */
+  for (int i = 0; i < 3; i++) {
+    xc_credentials k = {.api_key = xc_sim_api_key(E->sim), .api_secret = xc_sim_api_secret(E->sim)};
+    xc_client_opts o;
+    xc_client_opts_default(&o);
+    o.endpoints_json = xc_sim_endpoints_json(E->sim);
+    o.binance = &k;
+    xc_client *c = NULL;
+    assert_int_equal(xc_client_new(&o, &c), XC_OK);
+    xc_instrument in;
+    assert_int_equal(xc_instrument_get(c, XC_VENUE_BINANCE, "BTC/USDT", &in), XC_OK);
+    g_cb_runs = 0;
+    xc_order_req q = limit("BTC/USDT", XC_SIDE_BUY, "55000.00", "0.001", XC_TIF_IOC);
+    assert_int_equal(xc_order_place(c, &q, NULL, on_once, NULL), XC_OK);
+    xc_client_free(c);
+    assert_int_equal(g_cb_runs, 1);
+  }
+}
+
 static void test_events(void **state) {
   (void)state;
   pthread_mutex_lock(&E->r.mu);
@@ -500,7 +530,7 @@ int main(void) {
       cmocka_unit_test(test_5xx_unknown_outcome),     cmocka_unit_test(test_clock_shift),
       cmocka_unit_test(test_dup_reorder),    cmocka_unit_test(test_disconnect_fills),
       cmocka_unit_test(test_stream_expiry),  cmocka_unit_test(test_order_rate),
-      cmocka_unit_test(test_events),
+      cmocka_unit_test(test_free_with_pending), cmocka_unit_test(test_events),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "transport/engine.h"
+#include "tscale.h"
 
 typedef struct counter {
   _Atomic int run, cancelled, order_errors;
@@ -35,14 +36,10 @@ static void cmd_fn(xc__engine *e, void *arg, bool cancelled) {
 }
 
 /* Timing bounds are widened under valgrind (or XC_TEST_SLOW=1). */
-static uint64_t slow(void) {
-  const char *pre = getenv("LD_PRELOAD");
-  return (pre && strstr(pre, "vgpreload")) || getenv("XC_TEST_SLOW") ? 5 : 1;
-}
+/* upper bounds and deadlines stretch under load, ASan, valgrind (tests/tscale.h) */
+static double slow(void) { return xc_test_time_scale(); }
 
-static void wait_until(_Atomic int *v, int want, int ms) {
-  for (int i = 0; i < ms && atomic_load(v) < want; i++) usleep(1000);
-}
+static void wait_until(_Atomic int *v, int want, int ms) { XC_WAIT_UNTIL(atomic_load(v) >= want, ms); }
 
 static void test_post_fifo(void **state) {
   (void)state;
@@ -65,11 +62,14 @@ static void test_post_fifo(void **state) {
   xc__engine_free(e);
 }
 
+/* gate: 0 = posted, 1 = running (set by the blocker), 2 = released */
 static void block_fn(xc__engine *e, void *arg, bool cancelled) {
   (void)e;
   (void)cancelled;
   _Atomic int *gate = arg;
-  while (atomic_load(gate) == 0) usleep(500);
+  int want = 0;
+  atomic_compare_exchange_strong(gate, &want, 1);
+  while (atomic_load(gate) != 2) usleep(500);
 }
 
 static void test_bounded_and_cancel_at_shutdown(void **state) {
@@ -81,7 +81,8 @@ static void test_bounded_and_cancel_at_shutdown(void **state) {
   assert_int_equal(xc__engine_new(&o, &e), XC_OK);
   _Atomic int gate = 0;
   assert_int_equal(xc__engine_post(e, block_fn, &gate), XC_OK);
-  usleep(20000); /* the blocker is running; the queue is empty */
+  wait_until(&gate, 1, 3000); /* the blocker is running; the queue is empty */
+  assert_int_equal(atomic_load(&gate), 1);
   counter c = {0};
   int accepted = 0, full = 0;
   for (int i = 1; i <= 20; i++) {
@@ -100,7 +101,7 @@ static void test_bounded_and_cancel_at_shutdown(void **state) {
   assert_int_equal(full, 12);
   /* Free while the blocker holds the loop: the thread sees `stopping` after the blocker and runs
    * every accepted command exactly once, cancelled or not. */
-  atomic_store(&gate, 1);
+  atomic_store(&gate, 2);
   xc__engine_free(e);
   assert_int_equal(atomic_load(&c.run) + atomic_load(&c.cancelled), 8);
 }
@@ -111,13 +112,13 @@ static void test_post_after_free_start_rejected(void **state) {
   assert_int_equal(xc__engine_new(NULL, &e), XC_OK);
   _Atomic int gate = 0;
   assert_int_equal(xc__engine_post(e, block_fn, &gate), XC_OK);
-  usleep(10000);
+  wait_until(&gate, 1, 3000);
   counter c = {0};
   item *it = calloc(1, sizeof *it);
   it->c = &c;
   it->seq = 1;
   assert_int_equal(xc__engine_post(e, cmd_fn, it), XC_OK);
-  atomic_store(&gate, 1);
+  atomic_store(&gate, 2);
   xc__engine_free(e);
   assert_int_equal(atomic_load(&c.run) + atomic_load(&c.cancelled), 1);
 }

@@ -14,6 +14,7 @@
 #include "transport/breaker_group.h"
 #include "transport/engine.h"
 #include "transport/http.h"
+#include "tscale.h"
 #include "tsrv.h"
 
 /* ---- server behaviour, chosen by path ---- */
@@ -391,8 +392,11 @@ static void test_breaker(void **s) {
   xc_breaker_opts_default(&bo);
   bo.consecutive_failures = 3;
   bo.window_ms = 0;
-  bo.open_timeout_ms = 200;
-  bo.open_timeout_max_ms = 200;
+  /* 200 ms; longer on a loaded machine so that the fail-fast request right after opening and the
+   * state check right after a failed probe cannot straddle the open timeout */
+  unsigned k = (unsigned)(xc_test_time_scale() < 4 ? xc_test_time_scale() : 4);
+  bo.open_timeout_ms = 200 * k;
+  bo.open_timeout_max_ms = 200 * k;
   xc__breaker_group *br;
   assert_int_equal(xc__breaker_group_new("sim.rest", &bo, on_brk, NULL, &br), XC_OK);
   atomic_store(&g_fail_left, 4);
@@ -408,12 +412,12 @@ static void test_breaker(void **s) {
   assert_int_equal(r->st, XC_EBREAKER);
   res_free(r);
   assert_int_equal(atomic_load(&g_hits), hits); /* failed fast: no I/O */
-  usleep(250000);
+  usleep(250000 * k);
   r = run(f->e, "GET", url(f, "/flaky"), NULL, 0, br); /* probe fails (4th 503) -> open again */
   assert_int_equal(r->st, XC_EHTTP);
   res_free(r);
   assert_int_equal(xc__breaker_group_state(br, now_ms()), XC_BREAKER_OPEN);
-  usleep(250000);
+  usleep(250000 * k);
   r = run(f->e, "GET", url(f, "/flaky"), NULL, 0, br); /* probe succeeds -> closed */
   assert_int_equal(r->st, XC_OK);
   res_free(r);
@@ -459,7 +463,7 @@ static void test_concurrent(void **s) {
   targ a = {f, 50};
   for (int i = 0; i < 4; i++) pthread_create(&th[i], NULL, submitter, &a);
   for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
-  for (int i = 0; i < 10000 && atomic_load(&g_conc_cb) < 200; i++) usleep(1000);
+  XC_WAIT_UNTIL(atomic_load(&g_conc_cb) >= 200, 10000);
   assert_int_equal(atomic_load(&g_conc_cb), 200);
   assert_int_equal(atomic_load(&g_conc_ok), 200);
   fx_free(f);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "tscale.h"
 #include "core/json.h"
 #include "core/sign.h"
 #include "xconn/sim.h"
@@ -250,7 +251,7 @@ static char *ws_text(wsc *c, char *out, size_t cap, int timeout_ms) {
 
 /* Next text message containing needle (others skipped). */
 static char *ws_wait(wsc *c, const char *needle, char *out, size_t cap, int timeout_ms) {
-  int64_t end = now_ms() + timeout_ms;
+  int64_t end = now_ms() + xc_test_ms(timeout_ms); /* longer on a loaded machine */
   while (now_ms() < end) {
     if (!ws_text(c, out, cap, (int)(end - now_ms()))) return NULL;
     if (strstr(out, needle)) return out;
@@ -517,7 +518,9 @@ static void test_rate_limit(void **st) {
   fresh_ip_window();
   xc_sim_set_rate_limit_pct(g_sim, 10); /* order/realtime 50/s -> 5/s */
   int limited = 0, ok = 0;
-  for (int i = 0; i < 12; i++) {
+  /* 12 requests normally fall in one 1-s window (5 pass, 7 refused); on a loaded machine they may
+   * spread over several windows, so go on (bounded) until 2 were refused */
+  for (int i = 0; i < 12 || (limited < 2 && i < 40); i++) {
     http(&r, "GET", "/v5/order/realtime", "category=spot", NULL, SIGNED, 0);
     assert_string_equal(header(&r, "X-Bapi-Limit"), "5");
     if (ret_code(&r) == 10006) {
@@ -605,29 +608,42 @@ static uint64_t book_apply(lbook *bk, const char *msg, bool *snap) {
 }
 
 /* Compares the local book with the simulator's true book (top depth levels, by value). */
-static void compare_truth(const lbook *bk, const char *sym, int depth) {
+/* Compares the local book with the simulator's; false with the first difference in why. */
+static bool truth_diff(const lbook *bk, const char *sym, int depth, char *why, size_t cap) {
   char *truth = NULL;
   assert_int_equal(xc_sim_book_json(g_sim, XC_SIM_BYBIT, XC_SIM_LINEAR, sym, depth, &truth), XC_OK);
   xc_json j;
   xc_json_init(&j);
   assert_int_equal(xc_json_parse(&j, truth, strlen(truth)), XC_OK);
-  for (int s = 0; s < 2; s++) {
+  bool same = true;
+  for (int s = 0; s < 2 && same; s++) {
     int arr = xc_json_get(&j, 0, s ? "asks" : "bids");
     int n = xc_json_count(&j, arr);
     const lvl *v = s ? bk->a : bk->b;
     int nv = s ? bk->na : bk->nb;
-    if (n != nv) fail_msg("side %d: %d levels locally, %d in the true book", s, nv, n);
-    for (int i = 0; i < n; i++) {
+    if (n != nv) {
+      snprintf(why, cap, "side %d: %d levels locally, %d in the true book", s, nv, n);
+      same = false;
+    }
+    for (int i = 0; i < n && same; i++) {
       int e = xc_json_at(&j, arr, i);
       char p[48], q[48];
       xc_json_str_copy(&j, xc_json_at(&j, e, 0), p, sizeof p, NULL);
       xc_json_str_copy(&j, xc_json_at(&j, e, 1), q, sizeof q, NULL);
-      if (pcmp(p, v[i].p) || pcmp(q, v[i].q))
-        fail_msg("side %d level %d: local %s x %s, true %s x %s", s, i, v[i].p, v[i].q, p, q);
+      if (pcmp(p, v[i].p) || pcmp(q, v[i].q)) {
+        snprintf(why, cap, "side %d level %d: local %.40s x %.40s, true %.40s x %.40s", s, i, v[i].p, v[i].q, p, q);
+        same = false;
+      }
     }
   }
   xc_json_free(&j);
   xc_sim_str_free(truth);
+  return same;
+}
+
+static void compare_truth(const lbook *bk, const char *sym, int depth) {
+  char why[256];
+  if (!truth_diff(bk, sym, depth, why, sizeof why)) fail_msg("%s", why);
 }
 
 static void test_ws_public(void **st) {
@@ -655,9 +671,14 @@ static void test_ws_public(void **st) {
   int deltas = 0;
   for (int round = 0; round < 5; round++) {
     xc_sim_bg_step(g_sim, 20);
-    int64_t end = now_ms() + 300;
+    /* read for 300 ms, and on until the book has caught up (later on a loaded machine) */
+    int64_t t0 = now_ms(), end = t0 + xc_test_ms(3000);
+    char why[256];
     while (now_ms() < end) {
-      if (!ws_text(c, m, 1 << 20, 50)) continue;
+      if (!ws_text(c, m, 1 << 20, 50)) {
+        if (now_ms() - t0 >= 300 && truth_diff(bk, "BTCUSDT", 50, why, sizeof why)) break;
+        continue;
+      }
       if (!strstr(m, "\"topic\":\"orderbook.50.BTCUSDT\"")) continue;
       uint64_t nu = book_apply(bk, m, &snap);
       assert_false(snap);
@@ -693,6 +714,7 @@ static void test_ws_public(void **st) {
       if (snap) assert_int_equal(u, 1);
     }
   int n1000 = 0;
+  int64_t t1000 = now_ms();
   for (int round = 0; round < 6; round++) {
     xc_sim_bg_step(g_sim, 20);
     int64_t end = now_ms() + 150;
@@ -706,7 +728,8 @@ static void test_ws_public(void **st) {
       }
     }
   }
-  assert_true(n1000 <= 1);
+  /* at most one per 2 s: 1 over the ~0.9 s here, more only if this ran long on a loaded machine */
+  assert_true(n1000 <= 1 + (int)((now_ms() - t1000) / 2000));
   assert_int_equal(xc_sim_venue_fault(g_sim, XC_SIM_BYBIT, "book_interval_pct=100", NULL), XC_OK);
   assert_int_not_equal(xc_sim_venue_fault(g_sim, XC_SIM_BYBIT, "book_interval_pct=x", NULL), XC_OK);
   /* the gap fault: the next delta skips one u */
@@ -796,7 +819,7 @@ static void test_ws_private(void **st) {
   http(&r, "POST", "/v5/order/cancel", NULL, "{\"category\":\"linear\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"t-ws-1\"}", SIGNED, 0);
   expect(&r, 200, 0);
   int seen = 0;
-  int64_t end = now_ms() + 1500;
+  int64_t end = now_ms() + xc_test_ms(1500);
   while (now_ms() < end && seen < 2)
     if (ws_text(c, m, 1 << 20, 100) && strstr(m, "\"topic\":\"order\"") && strstr(m, "\"orderStatus\":\"Cancelled\"")) seen++;
   assert_int_equal(seen, 2);

@@ -11,10 +11,12 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 start() { # start [args...]: runs the simulator, waits for its first line into $tmp/ep
+  # a fresh file each time: the child truncates it only once it runs, and until then the previous
+  # run's output would be read (seen under load); wait for a whole first line, up to 30 s
+  rm -f "$tmp/out" "$tmp/err"
   "$x" sim "$@" >"$tmp/out" 2>"$tmp/err" &
   pid=$!
-  # up to 30 s: a loaded machine or an ASan build starts slowly
-  for _ in $(seq 600); do [[ -s $tmp/out ]] && break; sleep 0.05; done
+  for _ in $(seq 600); do [[ -f $tmp/out && $(wc -l <"$tmp/out") -ge 1 ]] && break; sleep 0.05; done
   head -1 "$tmp/out" >"$tmp/ep"
   [[ -s $tmp/ep ]] || fail "no endpoints line: $(cat "$tmp/err")"
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "orders/tracker.h"
 #include "venues/binance/trade.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,6 +20,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static xc_json js;
 static int inited;
+static xc_tracker *trk;
+
+/* Tracker invariant: per order (client id + order id), emitted order events never go backwards (legal transitions,
+ * non-decreasing filled quantity). One slot remembers the last order emitted. */
+static char last_cid[XC_ID_MAX], last_oid[XC_ID_MAX], last_sym[XC_SYMBOL_MAX];
+static xc_order_status last_st;
+static xc_dec last_filled;
+
+static void on_emit(void *user, const xc_order *o, const xc_fill *f) {
+  (void)user;
+  if (!o) {
+    CHECK(f && xc_dec_sign(f->qty) > 0);
+    return;
+  }
+  if (strcmp(o->client_id, last_cid) == 0 && strcmp(o->order_id, last_oid) == 0 && strcmp(o->symbol, last_sym) == 0) {
+    CHECK(xc_order_transition_legal(last_st, o->status));
+    CHECK(xc_dec_cmp(o->filled_qty, last_filled) >= 0);
+  }
+  memcpy(last_cid, o->client_id, sizeof last_cid);
+  memcpy(last_oid, o->order_id, sizeof last_oid);
+  memcpy(last_sym, o->symbol, sizeof last_sym);
+  last_st = o->status;
+  last_filled = o->filled_qty;
+}
 
 static void check_str(const char *s, size_t cap) { CHECK(memchr(s, 0, cap) != NULL); }
 
@@ -33,6 +58,12 @@ static void check_order(const xc_order *o) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!inited) {
     xc_json_init(&js);
+    xc_tracker_opts to;
+    xc_tracker_opts_default(&to);
+    to.max_orders = 8; /* small: eviction and XC_EFULL get exercised */
+    to.dedup_capacity = 64;
+    to.emit = on_emit;
+    CHECK(xc_tracker_new(&to, &trk) == XC_OK);
     inited = 1;
   }
   if (xc_json_parse(&js, (const char *)data, size) != XC_OK) return 0;
@@ -44,6 +75,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (xc__bnt_parse_event(&js, (xc_market)m, &u, err, sizeof err) == XC_OK) {
       if (u.kind == XC__BNT_ORDER) {
         check_order(&u.order);
+        /* the tracker sees the event (order ids are per-input here; records persist across inputs) */
+        xc_status ts = xc_tracker_apply(trk, &u.order, u.has_fill ? &u.fill : NULL, NULL);
+        CHECK(ts == XC_OK || ts == XC_EDUPLICATE || ts == XC_ESTATE || ts == XC_EFULL || ts == XC_EINVAL ||
+              ts == XC_ERANGE);
+        xc_tracker_stats tst;
+        xc_tracker_get_stats(trk, &tst);
+        CHECK(tst.tracked <= 8);
         if (u.has_fill) {
           CHECK(xc_dec_sign(u.fill.qty) > 0 && u.fill.trade_id[0]);
           check_str(u.fill.fee_asset, sizeof u.fill.fee_asset);

@@ -21,6 +21,7 @@ struct xc_tracker {
   size_t cap;
   uint64_t seq;
   xc_dedup *fills;
+  xc_dedup *gone; /* "SYMBOL:orderId" of final orders evicted: late updates for them are dropped */
   xc_tracker_stats st;
   char reason[160];
 };
@@ -50,6 +51,7 @@ xc_status xc_tracker_new(const xc_tracker_opts *o, xc_tracker **out) {
   t->cap = d.max_orders;
   t->r = calloc(t->cap, sizeof *t->r);
   xc_status st = t->r ? xc_dedup_new(d.dedup_capacity, &t->fills) : XC_ENOMEM;
+  if (!st) st = xc_dedup_new(d.max_orders * 4, &t->gone);
   if (st) {
     xc_tracker_free(t);
     return st;
@@ -61,6 +63,7 @@ xc_status xc_tracker_new(const xc_tracker_opts *o, xc_tracker **out) {
 void xc_tracker_free(xc_tracker *t) {
   if (!t) return;
   xc_dedup_free(t->fills);
+  xc_dedup_free(t->gone);
   free(t->r);
   free(t);
 }
@@ -88,7 +91,14 @@ static rec *alloc_rec(xc_tracker *t) {
     if (!r->used) return r;
     if (xc_order_fsm_is_final(&r->f) && (!victim || r->seq < victim->seq)) victim = r;
   }
-  if (victim) t->st.evicted++;
+  if (victim) {
+    t->st.evicted++;
+    if (victim->o.order_id[0]) {
+      char key[XC_SYMBOL_MAX + XC_ID_MAX + 2];
+      int n = snprintf(key, sizeof key, "%s:%s", victim->o.symbol, victim->o.order_id);
+      if (n > 0 && (size_t)n < sizeof key) (void)xc_dedup_insert(t->gone, key, (size_t)n);
+    }
+  }
   return victim;
 }
 
@@ -176,6 +186,16 @@ xc_status xc_tracker_apply(xc_tracker *t, const xc_order *upd, const xc_fill *fi
   rec *r = find(t, sym, oid, cid);
   bool emitted = false;
   unsigned fill_ch = 0;
+  if (!r && upd && nonempty(upd->order_id)) {
+    char key[XC_SYMBOL_MAX + XC_ID_MAX + 2];
+    int n = snprintf(key, sizeof key, "%s:%s", upd->symbol, upd->order_id);
+    if (n > 0 && (size_t)n < sizeof key && xc_dedup_contains(t->gone, key, (size_t)n)) {
+      snprintf(t->reason, sizeof t->reason, "update for a finished order no longer tracked dropped");
+      if (reason) *reason = t->reason;
+      t->st.dropped_stale++;
+      return XC_ESTATE;
+    }
+  }
   if (!r && upd) {
     /* adopt: an order placed elsewhere or before this tracker existed, at the state reported (its
      * fill, if any, is already counted in the reported cumulative quantity) */

@@ -295,6 +295,11 @@ static void test_cancel_and_bounds(void **state) {
   assert_int_equal(st.evicted, 1);
   assert_int_equal(st.tracked, 2);
   assert_int_equal(xc_tracker_live(t, NULL, 0), 2);
+  /* a late update for the evicted (canceled) order a is dropped, not re-adopted as live */
+  xc_order late = ord("a", "1", XC_ORDER_NEW, "1", "0");
+  const char *why;
+  assert_int_equal(xc_tracker_apply(t, &late, NULL, &why), XC_ESTATE);
+  assert_non_null(strstr(why, "no longer tracked"));
   xc_order bad = ord("", "", XC_ORDER_NEW, "1", "0");
   assert_int_equal(xc_tracker_apply(t, &bad, NULL, NULL), XC_EINVAL);
   xc_tracker_free(t);

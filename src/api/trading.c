@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/clocksync.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "core/sign.h"
 #include "orders/tracker.h"
 #include "venues/binance/trade.h"
@@ -30,7 +31,8 @@
 typedef enum kind { K_PLACE, K_CANCEL, K_GET, K_OPEN, K_BAL, K_POS, K_RESOLVE, K_TRADES, K_LKEY } kind;
 
 /* The private (user-data) stream of one market: spot over the WebSocket API
- * (userDataStream.subscribe.signature, re-sent on every connect as the login hook), USD-M over a
+ * (userDataStream.subscribe.signature, or session.logon + userDataStream.subscribe for Ed25519
+ * keys, re-sent on every connect as the login hook), USD-M over a
  * listenKey stream (created over REST, kept alive, recreated on listenKeyExpired). */
 typedef struct ustream {
   struct xc__trading *t;
@@ -40,6 +42,7 @@ typedef struct ustream {
   char listen_key[128];
   xc__timer *keepalive;
   xc__ws_venue hooks;
+  uint64_t sub_id;              /* Ed25519 spot: id of the unsigned userDataStream.subscribe, 0 = none */
   char syms[16][XC_SYMBOL_MAX]; /* symbols traded in this session (reconciled after reconnects) */
   size_t nsyms;
 } ustream;
@@ -58,6 +61,8 @@ typedef struct xc__trading {
   uint64_t counter, rnd;                 /* [engine] client ids */
   treq *delayed;                         /* [engine] waiting on a timer */
   bool stopping;                         /* [engine] */
+  _Atomic uint64_t n_session_logons;     /* spot session.logon messages sent (Ed25519 keys) */
+  _Atomic uint64_t n_session_subs;       /* unsigned userDataStream.subscribe accepted after logon */
   pthread_mutex_t mu;                    /* caches below */
   pthread_cond_t cv;
   xc_balance bal[XC__NMARKETS][MAX_BAL]; /* [mu] */
@@ -949,6 +954,16 @@ static void us_trades_done(xc__trading *t, treq *r, xc_json *j) {
   }
 }
 
+static bool spot_subscribe_after_logon(ustream *u);
+
+/* The private stream delivers events: report it open and reconcile after a reconnect. */
+static void us_opened(ustream *u) {
+  xc__trading *t = u->t;
+  emit_conn(t, u->m, XC_CONN_OPEN, "");
+  if (u->opened_once && !t->stopping) us_reconcile(t, u->m);
+  u->opened_once = true;
+}
+
 static void us_state(xc__ws *ws, const xc__ws_event *ev, void *user) {
   (void)ws;
   ustream *u = user;
@@ -958,15 +973,20 @@ static void us_state(xc__ws *ws, const xc__ws_event *ev, void *user) {
     return;
   }
   if (ev->state == XC__WS_OPEN && ev->reason != XC__WSR_ROTATED) {
-    emit_conn(t, u->m, XC_CONN_OPEN, "");
-    if (u->opened_once && !t->stopping) us_reconcile(t, u->m);
-    u->opened_once = true;
+    /* Ed25519: open once the unsigned subscribe is accepted (spot_classify) */
+    if (!spot_subscribe_after_logon(u)) us_opened(u);
   } else if (ev->state == XC__WS_RECONNECTING) {
     emit_conn(t, u->m, XC_CONN_RECONNECTING, ev->detail);
   }
 }
 
-/* Spot: the subscription request, sent as the "login" of every connection. */
+/* Spot: the login of every connection. HMAC keys: userDataStream.subscribe.signature (the login
+ * and the subscription at once). Ed25519 keys: session.logon (signed), then, once it is accepted,
+ * an unsigned userDataStream.subscribe sent from us_state (binance.md 2.4, 9.2). */
+static bool spot_session_logon(const xc__trading *t) {
+  return t->signer && xc_signer_alg(t->signer) == XC_SIGN_ED25519;
+}
+
 static xc_status spot_auth(void *vctx, uint64_t req_id, xc_buf *out) {
   ustream *u = vctx;
   xc__trading *t = u->t;
@@ -981,10 +1001,30 @@ static xc_status spot_auth(void *vctx, uint64_t req_id, xc_buf *out) {
   xc_status st = xc_binance_sign_ws(t->signer, kv, 2, &scratch, sig, sizeof sig, &sl);
   xc_buf_wipe_free(&scratch);
   if (st) return st;
+  bool logon = spot_session_logon(t);
+  if (logon) t->n_session_logons++;
   return xc_buf_printf(out,
-                       "{\"id\":%llu,\"method\":\"userDataStream.subscribe.signature\",\"params\":{\"apiKey\":\"%s\","
+                       "{\"id\":%llu,\"method\":\"%s\",\"params\":{\"apiKey\":\"%s\","
                        "\"timestamp\":%s,\"signature\":\"%s\"}}",
-                       (unsigned long long)req_id, key, ts, sig);
+                       (unsigned long long)req_id, logon ? "session.logon" : "userDataStream.subscribe.signature",
+                       key, ts, sig);
+}
+
+/* Ed25519: after session.logon was accepted (the connection is ready), subscribe without a
+ * signature. False when this connection does not log on with a session (nothing sent). */
+static bool spot_subscribe_after_logon(ustream *u) {
+  xc__trading *t = u->t;
+  if (u->m != XC_MARKET_SPOT || !spot_session_logon(t) || !u->ws) return false;
+  u->sub_id = (1ull << 61) + (next_rand(t) >> 4);
+  char msg[96];
+  int n = snprintf(msg, sizeof msg, "{\"id\":%llu,\"method\":\"userDataStream.subscribe\"}",
+                   (unsigned long long)u->sub_id);
+  if (xc__ws_send(u->ws, msg, (size_t)n) != XC_OK) {
+    XC_WARN("trading", "spot user data: cannot send the subscribe; reconnecting");
+    u->sub_id = 0;
+    (void)xc__ws_kick(u->ws);
+  }
+  return true;
 }
 
 static xc_status spot_build_sub(void *vctx, bool sub, const char *const *topics, size_t n, uint64_t req_id,
@@ -994,7 +1034,6 @@ static xc_status spot_build_sub(void *vctx, bool sub, const char *const *topics,
 }
 
 static int spot_classify(void *vctx, const char *msg, size_t len, uint64_t *req_id, bool *ok) {
-  (void)vctx;
   /* replies: {"id":N,"status":200,...}; events: {"subscriptionId":N,"event":{...}} */
   if (len < 8 || memcmp(msg, "{\"id\":", 6) != 0) return 0;
   char *end = NULL;
@@ -1002,6 +1041,18 @@ static int spot_classify(void *vctx, const char *msg, size_t len, uint64_t *req_
   if (!end || end == msg + 6) return 0;
   *req_id = id;
   *ok = strstr(msg, "\"status\":200") != NULL;
+  ustream *u = vctx;
+  if (u && u->sub_id && id == u->sub_id) {
+    u->sub_id = 0;
+    if (*ok) {
+      u->t->n_session_subs++;
+      us_opened(u);
+    } else {
+      XC_WARN("trading", "spot user data: userDataStream.subscribe refused after session.logon; reconnecting");
+      if (u->ws) (void)xc__ws_kick(u->ws);
+    }
+    return 2;
+  }
   return 1;
 }
 
@@ -1484,4 +1535,13 @@ xc_status xc_account_watch(xc_client *c, xc_venue v, xc_market m) {
   xc_status st = xc__engine_post(c->eng, watch_run, w);
   if (st) free(w);
   return st;
+}
+
+/* Test hook (declared where used): spot session.logon messages sent and unsigned
+ * userDataStream.subscribe replies accepted after a logon, since the trading state was created. */
+void xc__trading_logon_stats(xc_client *c, uint64_t *logons, uint64_t *subs);
+void xc__trading_logon_stats(xc_client *c, uint64_t *logons, uint64_t *subs) {
+  xc__trading *t = c ? trading_of(c) : NULL;
+  *logons = t ? t->n_session_logons : 0;
+  *subs = t ? t->n_session_subs : 0;
 }

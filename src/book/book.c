@@ -319,9 +319,24 @@ static inline uint32_t find(const int64_t *key, uint32_t n, int64_t k) {
   if (n == 0 || key[n - 1] < k) return n;
   uint32_t base = 0, len = n; /* answer in [base, base + len), key[base + len - 1] >= k */
 #if XC_BOOK_SEARCH == 0
-  if (n > TOP_WINDOW && key[n - TOP_WINDOW] < k) {
-    base = n - TOP_WINDOW + 1;
-    len = TOP_WINDOW - 1;
+  if (n > TOP_WINDOW && key[n - TOP_WINDOW - 1] < k) {
+    /* 8-ary over the top 64: 64 -> 8 -> 1, seven independent probes per step */
+    const int64_t *w = key + n - TOP_WINDOW;
+    for (uint32_t q = 8; q; q /= 8) {
+      uint32_t c = 0;
+      for (uint32_t j = 1; j < 8; j++) c += (uint32_t)(w[j * q - 1] < k);
+      w += c * q;
+    }
+    return (uint32_t)(w - key);
+  }
+  /* 4-ary: three independent probes per step (64 -> 16 -> 4 -> 1), half the dependent-load
+   * chain of a binary search. Keeping len - 3q (>= q) preserves key[base + len - 1] >= k. */
+  while (len >= 4) {
+    uint32_t q = len / 4;
+    uint32_t c = (uint32_t)(key[base + q - 1] < k) + (uint32_t)(key[base + 2 * q - 1] < k) +
+                 (uint32_t)(key[base + 3 * q - 1] < k);
+    base += c * q;
+    len -= 3 * q;
   }
 #elif XC_BOOK_SEARCH == 1
   uint32_t hi = n - 1, step = 1;

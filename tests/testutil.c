@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *xc_test_shared_path(const char *rel) {
   static char path[4096];
@@ -35,4 +36,33 @@ uint64_t xc_test_rand(uint64_t *state) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+size_t xc_test_curl_body(char *p, size_t sz, size_t n, void *u) {
+  xc_test_resp *r = u;
+  size_t k = sz * n;
+  char *nb = realloc(r->body, r->len + k + 1);
+  if (!nb) return 0; /* curl reports a write error */
+  r->body = nb;
+  memcpy(r->body + r->len, p, k);
+  r->len += k;
+  r->body[r->len] = 0;
+  return k;
+}
+
+size_t xc_test_curl_header(char *p, size_t sz, size_t n, void *u) {
+  xc_test_resp *r = u;
+  size_t k = sz * n;
+  if (r->hlen + k < sizeof r->headers) {
+    memcpy(r->headers + r->hlen, p, k);
+    r->hlen += k;
+    r->headers[r->hlen] = 0;
+  }
+  return k;
+}
+
+int64_t xc_test_wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

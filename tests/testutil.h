@@ -18,4 +18,20 @@ char *xc_test_read_shared(const char *rel, size_t *len);
 /* Deterministic PRNG for property tests (splitmix64). */
 uint64_t xc_test_rand(uint64_t *state);
 
+
+/* A response collected with libcurl by a test: status, body (malloc'd, NUL-terminated; the test
+ * frees it) and the raw header lines (truncated at 4 KiB). */
+typedef struct xc_test_resp {
+  long status;
+  char *body;
+  size_t len;
+  char headers[4096];
+  size_t hlen;
+} xc_test_resp;
+/* CURLOPT_WRITEFUNCTION / CURLOPT_HEADERFUNCTION collecting into the xc_test_resp passed as data. */
+size_t xc_test_curl_body(char *p, size_t sz, size_t n, void *resp);
+size_t xc_test_curl_header(char *p, size_t sz, size_t n, void *resp);
+/* Wall-clock milliseconds since the epoch (what venues put in timestamps). */
+int64_t xc_test_wall_ms(void);
+
 #endif

@@ -18,38 +18,7 @@
 static xc_sim *g_sim;
 static char g_spot[128], g_fut[128], g_key[128], g_secret[128];
 
-typedef struct resp {
-  long status;
-  char *body;
-  size_t len;
-  char headers[4096];
-  size_t hlen;
-} resp;
-
-static size_t on_body(char *p, size_t sz, size_t n, void *u) {
-  resp *r = u;
-  r->body = realloc(r->body, r->len + sz * n + 1);
-  memcpy(r->body + r->len, p, sz * n);
-  r->len += sz * n;
-  r->body[r->len] = 0;
-  return sz * n;
-}
-static size_t on_header(char *p, size_t sz, size_t n, void *u) {
-  resp *r = u;
-  size_t k = sz * n;
-  if (r->hlen + k < sizeof r->headers) {
-    memcpy(r->headers + r->hlen, p, k);
-    r->hlen += k;
-    r->headers[r->hlen] = 0;
-  }
-  return k;
-}
-
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+typedef xc_test_resp resp; /* tests/testutil.h */
 
 /* Sends method base+path with query and body (either may be NULL). sign: append timestamp and
  * signature (over query || body) to the body when there is one, else to the query. */
@@ -62,7 +31,7 @@ static void http(resp *r, const char *method, const char *base, const char *path
   if (sign) {
     char *t = body ? b : q;
     size_t cap = sizeof q;
-    snprintf(t + strlen(t), cap - strlen(t), "%stimestamp=%lld", *t ? "&" : "", (long long)now_ms());
+    snprintf(t + strlen(t), cap - strlen(t), "%stimestamp=%lld", *t ? "&" : "", (long long)xc_test_wall_ms());
     char payload[4200], hex[65];
     snprintf(payload, sizeof payload, "%s%s", q, b);
     xc__bn_hmac_hex(g_secret, payload, strlen(payload), hex);
@@ -82,9 +51,9 @@ static void http(resp *r, const char *method, const char *base, const char *path
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
   if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, b);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, xc_test_curl_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, xc_test_curl_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
   CURLcode rc = curl_easy_perform(c);
@@ -202,11 +171,11 @@ static void test_auth(void **st) {
   expect_err(&r, 401, -2014);
   /* bad signature */
   char q[256];
-  snprintf(q, sizeof q, "timestamp=%lld&signature=%064d", (long long)now_ms(), 0);
+  snprintf(q, sizeof q, "timestamp=%lld&signature=%064d", (long long)xc_test_wall_ms(), 0);
   http(&r, "GET", g_spot, "/api/v3/account", q, NULL, true, false);
   expect_err(&r, 400, -1022);
   /* stale timestamp (signed correctly) */
-  snprintf(q, sizeof q, "recvWindow=5000&timestamp=%lld", (long long)(now_ms() - 10000));
+  snprintf(q, sizeof q, "recvWindow=5000&timestamp=%lld", (long long)(xc_test_wall_ms() - 10000));
   char payload[300], hex[65];
   snprintf(payload, sizeof payload, "%s", q);
   xc__bn_hmac_hex(g_secret, payload, strlen(payload), hex);
@@ -426,7 +395,7 @@ static void test_ed25519_key(void **st) {
   /* a REST request signed with it (base64, percent-encoded) */
   char q[512], sig[200], enc[400];
   size_t sl = 0;
-  snprintf(q, sizeof q, "omitZeroBalances=true&timestamp=%lld", (long long)now_ms());
+  snprintf(q, sizeof q, "omitZeroBalances=true&timestamp=%lld", (long long)xc_test_wall_ms());
   assert_int_equal(xc_signer_sign(s, q, strlen(q), sig, sizeof sig, &sl), XC_OK);
   size_t o = 0;
   for (size_t i = 0; i < sl; i++) {
@@ -448,7 +417,7 @@ static void test_ed25519_key(void **st) {
 /* Order counts are per wall-clock 10-second window: with less than 3 s left in the current one,
  * waits for the next (the checks below take well under a second). */
 static void sleep_to_next_10s(void) {
-  int64_t ms = 10000 - now_ms() % 10000 + 20;
+  int64_t ms = 10000 - xc_test_wall_ms() % 10000 + 20;
   if (ms > 3000) return;
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
   nanosleep(&ts, NULL);

@@ -29,38 +29,7 @@ static xc_signer *g_signer;
 
 /* ---- HTTP ----------------------------------------------------------------------------------- */
 
-typedef struct resp {
-  long status;
-  char *body;
-  size_t len;
-  char headers[4096];
-  size_t hlen;
-} resp;
-
-static size_t on_body(char *p, size_t sz, size_t n, void *u) {
-  resp *r = u;
-  r->body = realloc(r->body, r->len + sz * n + 1);
-  memcpy(r->body + r->len, p, sz * n);
-  r->len += sz * n;
-  r->body[r->len] = 0;
-  return sz * n;
-}
-static size_t on_header(char *p, size_t sz, size_t n, void *u) {
-  resp *r = u;
-  size_t k = sz * n;
-  if (r->hlen + k < sizeof r->headers) {
-    memcpy(r->headers + r->hlen, p, k);
-    r->hlen += k;
-    r->headers[r->hlen] = 0;
-  }
-  return k;
-}
-
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+typedef xc_test_resp resp; /* tests/testutil.h */
 
 enum { NOKEY = 0, SIGNED = 1, BADSIG = 2, BADKEY = 3 };
 
@@ -75,7 +44,7 @@ static void http(resp *r, const char *method, const char *path, const char *quer
   if (mode != NOKEY) {
     const char *payload = body ? body : query ? query : "";
     xc_bybit_auth a;
-    assert_int_equal(xc_bybit_sign_rest(g_signer, mode == BADKEY ? "nope" : g_key, now_ms() + ts_shift, 5000,
+    assert_int_equal(xc_bybit_sign_rest(g_signer, mode == BADKEY ? "nope" : g_key, xc_test_wall_ms() + ts_shift, 5000,
                                         payload, strlen(payload), &a),
                      XC_OK);
     if (mode == BADSIG) a.sign[0] = a.sign[0] == '0' ? '1' : '0';
@@ -92,9 +61,9 @@ static void http(resp *r, const char *method, const char *path, const char *quer
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
   if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, xc_test_curl_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, xc_test_curl_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
   assert_int_equal(curl_easy_perform(c), CURLE_OK);
@@ -210,7 +179,7 @@ static void ws_send(wsc *c, const char *data) {
 
 /* Next text message into out (NUL-terminated), or NULL after timeout_ms / on close. */
 static char *ws_text(wsc *c, char *out, size_t cap, int timeout_ms) {
-  int64_t end = now_ms() + timeout_ms;
+  int64_t end = xc_test_wall_ms() + timeout_ms;
   for (;;) {
     if (c->len >= 2) {
       uint8_t *b = (uint8_t *)c->buf;
@@ -239,7 +208,7 @@ static char *ws_text(wsc *c, char *out, size_t cap, int timeout_ms) {
         continue;
       }
     }
-    int left = (int)(end - now_ms());
+    int left = (int)(end - xc_test_wall_ms());
     if (left <= 0) return NULL;
     struct pollfd p = {c->fd, POLLIN, 0};
     if (poll(&p, 1, left) <= 0) return NULL;
@@ -251,9 +220,9 @@ static char *ws_text(wsc *c, char *out, size_t cap, int timeout_ms) {
 
 /* Next text message containing needle (others skipped). */
 static char *ws_wait(wsc *c, const char *needle, char *out, size_t cap, int timeout_ms) {
-  int64_t end = now_ms() + xc_test_ms(timeout_ms); /* longer on a loaded machine */
-  while (now_ms() < end) {
-    if (!ws_text(c, out, cap, (int)(end - now_ms()))) return NULL;
+  int64_t end = xc_test_wall_ms() + xc_test_ms(timeout_ms); /* longer on a loaded machine */
+  while (xc_test_wall_ms() < end) {
+    if (!ws_text(c, out, cap, (int)(end - xc_test_wall_ms()))) return NULL;
     if (strstr(out, needle)) return out;
   }
   return NULL;
@@ -508,7 +477,7 @@ static void test_orders(void **st) {
 /* Waits for the next aligned 5-s IP window (the simulator's clock is the host clock here), so a
  * test's requests are not counted with the previous tests' ones. */
 static void fresh_ip_window(void) {
-  int64_t left = 5000 - now_ms() % 5000;
+  int64_t left = 5000 - xc_test_wall_ms() % 5000;
   usleep((useconds_t)(left + 20) * 1000);
 }
 
@@ -526,7 +495,7 @@ static void test_rate_limit(void **st) {
     if (ret_code(&r) == 10006) {
       limited++;
       assert_string_equal(header(&r, "X-Bapi-Limit-Status"), "0");
-      assert_true(atoll(header(&r, "X-Bapi-Limit-Reset-Timestamp")) >= now_ms() - 1000);
+      assert_true(atoll(header(&r, "X-Bapi-Limit-Reset-Timestamp")) >= xc_test_wall_ms() - 1000);
     } else {
       ok++;
     }
@@ -672,11 +641,11 @@ static void test_ws_public(void **st) {
   for (int round = 0; round < 5; round++) {
     xc_sim_bg_step(g_sim, 20);
     /* read for 300 ms, and on until the book has caught up (later on a loaded machine) */
-    int64_t t0 = now_ms(), end = t0 + xc_test_ms(3000);
+    int64_t t0 = xc_test_wall_ms(), end = t0 + xc_test_ms(3000);
     char why[256];
-    while (now_ms() < end) {
+    while (xc_test_wall_ms() < end) {
       if (!ws_text(c, m, 1 << 20, 50)) {
-        if (now_ms() - t0 >= 300 && truth_diff(bk, "BTCUSDT", 50, why, sizeof why)) break;
+        if (xc_test_wall_ms() - t0 >= 300 && truth_diff(bk, "BTCUSDT", 50, why, sizeof why)) break;
         continue;
       }
       if (!strstr(m, "\"topic\":\"orderbook.50.BTCUSDT\"")) continue;
@@ -714,11 +683,11 @@ static void test_ws_public(void **st) {
       if (snap) assert_int_equal(u, 1);
     }
   int n1000 = 0;
-  int64_t t1000 = now_ms();
+  int64_t t1000 = xc_test_wall_ms();
   for (int round = 0; round < 6; round++) {
     xc_sim_bg_step(g_sim, 20);
-    int64_t end = now_ms() + 150;
-    while (now_ms() < end) {
+    int64_t end = xc_test_wall_ms() + 150;
+    while (xc_test_wall_ms() < end) {
       if (!ws_text(c, m, 1 << 20, 50)) continue;
       if (strstr(m, "\"topic\":\"orderbook.1000.BTCUSDT\"")) n1000++;
       if (strstr(m, "\"topic\":\"orderbook.50.BTCUSDT\"")) {
@@ -729,7 +698,7 @@ static void test_ws_public(void **st) {
     }
   }
   /* at most one per 2 s: 1 over the ~0.9 s here, more only if this ran long on a loaded machine */
-  assert_true(n1000 <= 1 + (int)((now_ms() - t1000) / 2000));
+  assert_true(n1000 <= 1 + (int)((xc_test_wall_ms() - t1000) / 2000));
   assert_int_equal(xc_sim_venue_fault(g_sim, XC_SIM_BYBIT, "book_interval_pct=100", NULL), XC_OK);
   assert_int_not_equal(xc_sim_venue_fault(g_sim, XC_SIM_BYBIT, "book_interval_pct=x", NULL), XC_OK);
   /* the gap fault: the next delta skips one u */
@@ -739,8 +708,8 @@ static void test_ws_public(void **st) {
   bool gap = false;
   for (int round = 0; round < 10 && !gap; round++) {
     xc_sim_bg_step(g_sim, 20);
-    int64_t end = now_ms() + 200;
-    while (now_ms() < end && !gap) {
+    int64_t end = xc_test_wall_ms() + 200;
+    while (xc_test_wall_ms() < end && !gap) {
       if (!ws_text(c, m, 1 << 20, 50) || !strstr(m, "\"topic\":\"orderbook.50.BTCUSDT\"")) continue;
       uint64_t nu = book_apply(bk, m, &snap);
       gap = nu > u + 1;
@@ -785,15 +754,15 @@ static void test_ws_private(void **st) {
   ws_send(c, "{\"op\":\"subscribe\",\"args\":[\"order\"]}");
   assert_non_null(ws_wait(c, "\"op\":\"subscribe\"", m, 1 << 20, 2000));
   assert_non_null(strstr(m, "\"success\":false")); /* before auth */
-  auth_msg(a, sizeof a, now_ms() + 10000, true);
+  auth_msg(a, sizeof a, xc_test_wall_ms() + 10000, true);
   ws_send(c, a);
   assert_non_null(ws_wait(c, "\"op\":\"auth\"", m, 1 << 20, 2000));
   assert_non_null(strstr(m, "\"success\":false"));
-  auth_msg(a, sizeof a, now_ms() - 1000, false);
+  auth_msg(a, sizeof a, xc_test_wall_ms() - 1000, false);
   ws_send(c, a);
   assert_non_null(ws_wait(c, "\"op\":\"auth\"", m, 1 << 20, 2000));
   assert_non_null(strstr(m, "\"success\":false")); /* expired */
-  auth_msg(a, sizeof a, now_ms() + 10000, false);
+  auth_msg(a, sizeof a, xc_test_wall_ms() + 10000, false);
   ws_send(c, a);
   assert_non_null(ws_wait(c, "\"op\":\"auth\"", m, 1 << 20, 2000));
   assert_non_null(strstr(m, "\"success\":true"));
@@ -819,8 +788,8 @@ static void test_ws_private(void **st) {
   http(&r, "POST", "/v5/order/cancel", NULL, "{\"category\":\"linear\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"t-ws-1\"}", SIGNED, 0);
   expect(&r, 200, 0);
   int seen = 0;
-  int64_t end = now_ms() + xc_test_ms(1500);
-  while (now_ms() < end && seen < 2)
+  int64_t end = xc_test_wall_ms() + xc_test_ms(1500);
+  while (xc_test_wall_ms() < end && seen < 2)
     if (ws_text(c, m, 1 << 20, 100) && strstr(m, "\"topic\":\"order\"") && strstr(m, "\"orderStatus\":\"Cancelled\"")) seen++;
   assert_int_equal(seen, 2);
   /* a fill: execution then wallet */
@@ -834,7 +803,7 @@ static void test_ws_private(void **st) {
 
   /* reorder fault: two order messages arrive swapped (a session that takes only "order") */
   c = ws_new("/v5/private");
-  auth_msg(a, sizeof a, now_ms() + 10000, false);
+  auth_msg(a, sizeof a, xc_test_wall_ms() + 10000, false);
   ws_send(c, a);
   assert_non_null(ws_wait(c, "\"op\":\"auth\"", m, 1 << 20, 2000));
   ws_send(c, "{\"op\":\"subscribe\",\"args\":[\"order.spot\"]}");
@@ -856,7 +825,7 @@ static void test_ws_private(void **st) {
 
   /* order entry over /v5/trade */
   c = ws_new("/v5/trade");
-  auth_msg(a, sizeof a, now_ms() + 10000, false);
+  auth_msg(a, sizeof a, xc_test_wall_ms() + 10000, false);
   ws_send(c, a);
   assert_non_null(ws_wait(c, "\"op\":\"auth\"", m, 1 << 20, 2000));
   assert_non_null(strstr(m, "\"retCode\":0"));
@@ -866,7 +835,7 @@ static void test_ws_private(void **st) {
            "{\"reqId\":\"c1\",\"header\":{\"X-BAPI-TIMESTAMP\":\"%lld\",\"X-BAPI-RECV-WINDOW\":\"5000\"},"
            "\"op\":\"order.create\",\"args\":[{\"category\":\"linear\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\","
            "\"orderType\":\"Limit\",\"qty\":\"0.001\",\"price\":\"30000\",\"orderLinkId\":\"t-tr-1\"}]}",
-           (long long)now_ms());
+           (long long)xc_test_wall_ms());
   ws_send(c, req);
   assert_non_null(ws_wait(c, "\"reqId\":\"c1\"", m, 1 << 20, 2000));
   assert_non_null(strstr(m, "\"retCode\":0"));
@@ -875,7 +844,7 @@ static void test_ws_private(void **st) {
   snprintf(req, sizeof req,
            "{\"reqId\":\"c2\",\"header\":{\"X-BAPI-TIMESTAMP\":\"%lld\"},\"op\":\"order.cancel\","
            "\"args\":[{\"category\":\"linear\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"t-tr-1\"}]}",
-           (long long)now_ms());
+           (long long)xc_test_wall_ms());
   ws_send(c, req);
   assert_non_null(ws_wait(c, "\"reqId\":\"c2\"", m, 1 << 20, 2000));
   assert_non_null(strstr(m, "\"retCode\":0"));
@@ -890,7 +859,7 @@ static void test_ws_private(void **st) {
     snprintf(req, sizeof req,
              "{\"reqId\":\"l%d\",\"header\":{\"X-BAPI-TIMESTAMP\":\"%lld\"},\"op\":\"order.cancel\","
              "\"args\":[{\"category\":\"linear\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"none\"}]}",
-             i, (long long)now_ms());
+             i, (long long)xc_test_wall_ms());
     ws_send(c, req);
     char rid[16];
     snprintf(rid, sizeof rid, "\"reqId\":\"l%d\"", i);
@@ -991,13 +960,13 @@ static void test_throughput(void **st) {
   assert_non_null(ws_wait(c, "\"success\":true", m, 1 << 20, 2000));
   uint64_t n = 0, bytes = 0, tr0 = 0, tr1 = 0, sent0 = 0, sent1 = 0;
   xc_sim_stats(sim, &tr0, NULL, &sent0, NULL);
-  int64_t t0 = now_ms(), end = t0 + 2000;
-  while (now_ms() < end)
+  int64_t t0 = xc_test_wall_ms(), end = t0 + 2000;
+  while (xc_test_wall_ms() < end)
     if (ws_text(c, m, 1 << 20, 100)) {
       n++;
       bytes += strlen(m);
     }
-  double s = (double)(now_ms() - t0) / 1000.0;
+  double s = (double)(xc_test_wall_ms() - t0) / 1000.0;
   xc_sim_stats(sim, &tr1, NULL, &sent1, NULL);
   printf("# bybit public stream, one client, busy market: %.0f msg/s received, %.1f MB/s; the simulator "
          "printed %.0f trades/s (all markets) and sent %.0f WS msg/s\n",

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 const char *xc_test_shared_path(const char *rel) {
@@ -65,4 +66,24 @@ int64_t xc_test_wall_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *xc_test_resp_header(const xc_test_resp *r, const char *name) {
+  static char v[128];
+  v[0] = 0;
+  size_t nl = strlen(name);
+  for (const char *l = r->headers; l && *l;) {
+    if (!strncasecmp(l, name, nl) && l[nl] == ':') {
+      const char *s = l + nl + 1;
+      while (*s == ' ') s++;
+      size_t k = strcspn(s, "\r\n");
+      if (k >= sizeof v) k = sizeof v - 1;
+      memcpy(v, s, k);
+      v[k] = 0;
+      return v;
+    }
+    l = strchr(l, '\n');
+    if (l) l++;
+  }
+  return v;
 }

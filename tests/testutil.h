@@ -31,6 +31,9 @@ typedef struct xc_test_resp {
 /* CURLOPT_WRITEFUNCTION / CURLOPT_HEADERFUNCTION collecting into the xc_test_resp passed as data. */
 size_t xc_test_curl_body(char *p, size_t sz, size_t n, void *resp);
 size_t xc_test_curl_header(char *p, size_t sz, size_t n, void *resp);
+/* Value of response header `name` (case-insensitive), trimmed; "" if absent. Static buffer: valid
+ * until the next call. */
+const char *xc_test_resp_header(const xc_test_resp *r, const char *name);
 /* Wall-clock milliseconds since the epoch (what venues put in timestamps). */
 int64_t xc_test_wall_ms(void);
 

@@ -83,26 +83,6 @@ static void expect_err(resp *r, long status, int64_t code) {
 }
 
 /* Header value (case-insensitive name) or "" (static buffer). */
-static const char *header(const resp *r, const char *name) {
-  static char v[128];
-  v[0] = 0;
-  size_t nl = strlen(name);
-  for (const char *l = r->headers; l && *l;) {
-    if (!strncasecmp(l, name, nl) && l[nl] == ':') {
-      const char *s = l + nl + 1;
-      while (*s == ' ') s++;
-      size_t k = strcspn(s, "\r\n");
-      if (k >= sizeof v) k = sizeof v - 1;
-      memcpy(v, s, k);
-      v[k] = 0;
-      return v;
-    }
-    l = strchr(l, '\n');
-    if (l) l++;
-  }
-  return v;
-}
-
 static int setup(void **st) {
   (void)st;
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -133,7 +113,7 @@ static void test_public(void **st) {
   http(&r, "GET", g_spot, "/api/v3/ping", NULL, NULL, false, false);
   assert_int_equal(r.status, 200);
   assert_string_equal(r.body, "{}");
-  assert_true(atoi(header(&r, "X-MBX-USED-WEIGHT-1M")) >= 1);
+  assert_true(atoi(xc_test_resp_header(&r, "X-MBX-USED-WEIGHT-1M")) >= 1);
   drop(&r);
   http(&r, "GET", g_spot, "/api/v3/time", NULL, NULL, false, false);
   assert_int_equal(r.status, 200);
@@ -152,11 +132,11 @@ static void test_public(void **st) {
   expect_err(&r, 400, -1102);
   /* depth weight by limit: 5 for 100, 25 for 500 */
   http(&r, "GET", g_spot, "/api/v3/depth", "symbol=BTCUSDT&limit=100", NULL, false, false);
-  int w1 = atoi(header(&r, "X-MBX-USED-WEIGHT-1M"));
+  int w1 = atoi(xc_test_resp_header(&r, "X-MBX-USED-WEIGHT-1M"));
   assert_non_null(strstr(r.body, "\"lastUpdateId\":"));
   drop(&r);
   http(&r, "GET", g_spot, "/api/v3/depth", "symbol=BTCUSDT&limit=500", NULL, false, false);
-  int w2 = atoi(header(&r, "X-MBX-USED-WEIGHT-1M"));
+  int w2 = atoi(xc_test_resp_header(&r, "X-MBX-USED-WEIGHT-1M"));
   drop(&r);
   if (w2 > w1) assert_int_equal(w2 - w1, 25); /* same minute window */
   http(&r, "GET", g_fut, "/fapi/v1/depth", "symbol=NOPE", NULL, false, false);
@@ -267,8 +247,8 @@ static void test_orders(void **st) {
     }
     if (r.status != 200) fail_msg("order %d: %s", i, r.body);
     assert_non_null(strstr(r.body, "\"status\":\"NEW\""));
-    assert_true(atoi(header(&r, "X-MBX-ORDER-COUNT-10S")) >= 1);
-    assert_true(header(&r, "X-MBX-ORDER-COUNT-1D")[0] != 0);
+    assert_true(atoi(xc_test_resp_header(&r, "X-MBX-ORDER-COUNT-10S")) >= 1);
+    assert_true(xc_test_resp_header(&r, "X-MBX-ORDER-COUNT-1D")[0] != 0);
     drop(&r);
   }
   http(&r, "GET", g_spot, "/api/v3/order", "symbol=BTCUSDT&origClientOrderId=xcqb", NULL, true, true);
@@ -350,7 +330,7 @@ static void test_futures(void **st) {
        true, true);
   if (r.status != 200) fail_msg("futures market: %s", r.body);
   assert_non_null(strstr(r.body, "\"status\":\"FILLED\""));
-  assert_true(header(&r, "X-MBX-ORDER-COUNT-1M")[0] != 0);
+  assert_true(xc_test_resp_header(&r, "X-MBX-ORDER-COUNT-1M")[0] != 0);
   drop(&r);
   http(&r, "GET", g_fut, "/fapi/v3/positionRisk", "symbol=BTCUSDT", NULL, true, true);
   assert_int_equal(r.status, 200);
@@ -444,7 +424,7 @@ static void test_unfilled_order_count(void **st) {
   for (int i = 0; i < 2; i++) {
     http(&r, "POST", g_spot, "/api/v3/order", NULL, "symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=20", true, true);
     if (r.status != 200) fail_msg("filled order %d refused: %s", i, r.body);
-    assert_string_equal(header(&r, "X-MBX-ORDER-COUNT-10S"), "0");
+    assert_string_equal(xc_test_resp_header(&r, "X-MBX-ORDER-COUNT-10S"), "0");
     drop(&r);
   }
   char px[64], b[256];
@@ -452,7 +432,7 @@ static void test_unfilled_order_count(void **st) {
   snprintf(b, sizeof b, "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=%s", px);
   http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
   if (r.status != 200) fail_msg("resting order refused: %s", r.body);
-  assert_string_equal(header(&r, "X-MBX-ORDER-COUNT-10S"), "1");
+  assert_string_equal(xc_test_resp_header(&r, "X-MBX-ORDER-COUNT-10S"), "1");
   drop(&r);
   http(&r, "POST", g_spot, "/api/v3/order", NULL, b, true, true);
   expect_err(&r, 429, -1015);
@@ -472,11 +452,11 @@ static void test_rate_limit(void **st) {
     if (r.status == 429) {
       got429++;
       assert_int_equal(code_of(&r), -1003);
-      assert_true(atoi(header(&r, "Retry-After")) >= 1);
+      assert_true(atoi(xc_test_resp_header(&r, "Retry-After")) >= 1);
     } else if (r.status == 418) {
       got418++;
       assert_int_equal(code_of(&r), -1003);
-      assert_true(atoi(header(&r, "Retry-After")) >= 60);
+      assert_true(atoi(xc_test_resp_header(&r, "Retry-After")) >= 60);
     }
     drop(&r);
   }

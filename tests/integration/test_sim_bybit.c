@@ -90,26 +90,6 @@ static void expect(resp *r, long status, int64_t code) {
   drop(r);
 }
 
-static const char *header(const resp *r, const char *name) {
-  static char v[128];
-  v[0] = 0;
-  size_t nl = strlen(name);
-  for (const char *l = r->headers; l && *l;) {
-    if (!strncasecmp(l, name, nl) && l[nl] == ':') {
-      const char *s = l + nl + 1;
-      while (*s == ' ') s++;
-      size_t k = strcspn(s, "\r\n");
-      if (k >= sizeof v) k = sizeof v - 1;
-      memcpy(v, s, k);
-      v[k] = 0;
-      return v;
-    }
-    l = strchr(l, '\n');
-    if (l) l++;
-  }
-  return v;
-}
-
 /* A string field of result (one level, e.g. "orderId"), copied into out. */
 static void result_str(const resp *r, const char *key, char *out, size_t cap) {
   xc_json j;
@@ -339,11 +319,11 @@ static void test_auth(void **st) {
   assert_non_null(strstr(r.body, "\"accountType\":\"UNIFIED\""));
   assert_non_null(strstr(r.body, "\"coin\":\"USDT\""));
   assert_non_null(strstr(r.body, "\"availableToWithdraw\":\"\""));
-  assert_string_equal(header(&r, "X-Bapi-Limit"), "50");
-  assert_true(atoll(header(&r, "Timenow")) > 0);
-  assert_int_equal(strlen(header(&r, "Traceid")), 32);
-  assert_true(atoi(header(&r, "X-Bapi-Limit-Status")) >= 0);
-  assert_true(atoll(header(&r, "X-Bapi-Limit-Reset-Timestamp")) > 0);
+  assert_string_equal(xc_test_resp_header(&r, "X-Bapi-Limit"), "50");
+  assert_true(atoll(xc_test_resp_header(&r, "Timenow")) > 0);
+  assert_int_equal(strlen(xc_test_resp_header(&r, "Traceid")), 32);
+  assert_true(atoi(xc_test_resp_header(&r, "X-Bapi-Limit-Status")) >= 0);
+  assert_true(atoll(xc_test_resp_header(&r, "X-Bapi-Limit-Reset-Timestamp")) > 0);
   drop(&r);
   /* a POST body is signed byte for byte: a changed body fails */
   http(&r, "POST", "/v5/order/cancel-all", NULL, "{\"category\":\"spot\"}", SIGNED, 0);
@@ -491,11 +471,11 @@ static void test_rate_limit(void **st) {
    * spread over several windows, so go on (bounded) until 2 were refused */
   for (int i = 0; i < 12 || (limited < 2 && i < 40); i++) {
     http(&r, "GET", "/v5/order/realtime", "category=spot", NULL, SIGNED, 0);
-    assert_string_equal(header(&r, "X-Bapi-Limit"), "5");
+    assert_string_equal(xc_test_resp_header(&r, "X-Bapi-Limit"), "5");
     if (ret_code(&r) == 10006) {
       limited++;
-      assert_string_equal(header(&r, "X-Bapi-Limit-Status"), "0");
-      assert_true(atoll(header(&r, "X-Bapi-Limit-Reset-Timestamp")) >= xc_test_wall_ms() - 1000);
+      assert_string_equal(xc_test_resp_header(&r, "X-Bapi-Limit-Status"), "0");
+      assert_true(atoll(xc_test_resp_header(&r, "X-Bapi-Limit-Reset-Timestamp")) >= xc_test_wall_ms() - 1000);
     } else {
       ok++;
     }

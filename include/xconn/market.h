@@ -86,8 +86,11 @@ typedef struct xc_sub_opts {
   xc_venue venue;
   const char *symbol;   /* unified symbol */
   xc_channel channel;
-  /* XC_CH_BOOK: levels per side kept and reported (0 = the full-depth diff stream synchronised with
-   * a snapshot, the default; otherwise the venue's nearest depth at or above it). */
+  /* XC_CH_BOOK: levels per side kept. 0 (the default): the full-depth diff stream synchronised
+   * with a REST snapshot. 1..20 on Binance: the venue's partial-depth stream of 5, 10 or 20 levels
+   * (the nearest at or above), each message a whole top-N book that replaces the local one (no
+   * snapshot, no REST weight; LIVE from the first message). Deeper: the diff stream with the
+   * smallest snapshot covering the depth (levels beyond it are filled in as they change). */
   uint32_t depth;
   /* XC_CH_BOOK: levels per side carried in each book event (default 10; 0 = only the state and the
    * best bid/ask). */

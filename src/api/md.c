@@ -395,6 +395,11 @@ static xc__md_stream *stream_new(xc_client *c, xc__md_conn *k, const xc__md_sub 
     bo.symbol = s->vsym;
     bo.stale_after_ns = (int64_t)c->opts.book_stale_ms * 1000000;
     bo.top_n = 20;
+    /* A book of 1..20 levels (Binance) follows the venue's partial-depth stream: every message is
+     * the whole top N and replaces the local book; no snapshot is ever fetched. Deeper or full
+     * books are diff books synchronised with a snapshot. */
+    const xc__venue_ops *ops = ops_of(k->v);
+    bo.partial_stream = ops->book_partial && ops->book_partial(k->m, u->depth) > 0;
     s->snap_limit = snapshot_limit(k->m, u->depth);
     bo.snapshot_limit = s->snap_limit;
     s->top = calloc(1, sizeof *s->top);

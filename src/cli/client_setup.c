@@ -71,6 +71,7 @@ int xc_cli_client_open(xc_cli_client *cc, const char *cmd, int argc, char **argv
     long d = strtol(v, &end, 10);
     if (*end || d < 1 || d > XC_BOOK_TOP_MAX) return xc_cli_usage(cmd, "bad --depth (1..%d)", XC_BOOK_TOP_MAX);
     cc->depth = (uint32_t)d;
+    cc->book_depth = (uint32_t)d;
   }
   xc_client_opts o;
   xc_client_opts_default(&o);
@@ -133,6 +134,7 @@ int xc_cli_client_subscribe(xc_cli_client *cc, xc_channel ch) {
   so.symbol = cc->symbol;
   so.channel = ch;
   so.event_levels = cc->depth;
+  if (ch == XC_CH_BOOK) so.depth = cc->book_depth; /* same meaning as xc_sub_opts.depth */
   uint64_t id;
   xc_status st = xc_subscribe(cc->c, &so, &id);
   if (st) {

@@ -21,7 +21,8 @@ typedef struct xc_cli_client {
   bool json;
   double duration_s;       /* --duration: 0 = until SIGINT/SIGTERM (or --count) */
   long count;              /* --count: stop after this many printed market-data events (0 = no limit) */
-  uint32_t depth;          /* --depth: book levels per event (default 10) */
+  uint32_t depth;          /* book levels per event: --depth N, default 10 */
+  uint32_t book_depth;     /* --depth N as the subscription's book depth (0 = absent: full book) */
   atomic_long printed;
   char *endpoints;         /* owned copy of the endpoints JSON */
   int watch;               /* `xconn watch`: 1 orders (+ fills), 2 balances, 3 positions; 0 none;
@@ -31,7 +32,8 @@ typedef struct xc_cli_client {
 /* Parses the common options and creates the client. need_symbol: --symbol is required. Returns
  * XC_CLI_OK, or the exit code to return (a message was printed). */
 int xc_cli_client_open(xc_cli_client *cc, const char *cmd, int argc, char **argv, bool need_symbol);
-/* Subscribes `symbol` on `ch` (the book with --depth levels per event). XC_CLI_OK or XC_CLI_FAIL. */
+/* Subscribes `symbol` on `ch` (a book of --depth levels, reported in full; without --depth the full
+ * book, 10 levels per event). XC_CLI_OK or XC_CLI_FAIL. */
 int xc_cli_client_subscribe(xc_cli_client *cc, xc_channel ch);
 /* Runs until --duration, --count or a signal. */
 void xc_cli_client_run(xc_cli_client *cc);

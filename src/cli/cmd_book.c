@@ -1,5 +1,6 @@
-/* xconn book: keeps a local L2 book of one symbol (snapshot + diff stream, checked for continuity)
- * and prints its top levels on every change, plus its sync-state changes. */
+/* xconn book: keeps a local L2 book of one symbol (snapshot + diff stream checked for continuity,
+ * or with --depth N <= 20 the venue's partial-depth stream) and prints its top levels on every
+ * change, plus its sync-state changes. */
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -10,8 +11,12 @@ int xc_cli_book(int argc, char **argv);
 int xc_cli_book(int argc, char **argv) {
   if (xc_cli_flag(argc, argv, "--help") || xc_cli_flag(argc, argv, "-h")) {
     printf("usage: xconn book --symbol S [--depth N] [options]\n"
-           "Keeps a local order book and prints the best N levels per side (default 10) on each change.\n%s",
-           xc_cli_client_usage);
+           "Keeps a local order book and prints its best levels per side on each change.\n"
+           "Without --depth: the full book (diff stream synchronised with a REST snapshot), 10 levels\n"
+           "printed. --depth N (1..%d): a book of N levels, all printed; as xc_sub_opts.depth, N <= 20\n"
+           "follows Binance's partial-depth stream of 5/10/20 levels (no snapshot), deeper books the\n"
+           "diff stream with the smallest snapshot covering N.\n%s",
+           XC_BOOK_TOP_MAX, xc_cli_client_usage);
     return XC_CLI_OK;
   }
   xc_cli_client cc;

@@ -54,6 +54,10 @@ typedef struct xc__venue_ops {
                                  size_t errcap);
   /* Book engine procedure for market m (full-depth diff stream). */
   xc_book_venue (*book_kind)(xc_market m);
+  /* Levels of the venue's partial-depth stream that `topic` uses for a book of `depth` levels
+   * (each message a whole top-N book: no snapshot, no sequence), or 0 when that depth is kept as a
+   * diff book synchronised with a snapshot. May be NULL (never partial). */
+  uint32_t (*book_partial)(xc_market m, uint32_t depth);
   /* REST path of a depth snapshot ("/api/v3/depth?symbol=BTCUSDT&limit=5000") into out. */
   xc_status (*depth_path)(xc_market m, const char *vsym, uint32_t limit, char *out, size_t cap);
   /* Installs the default request limits of market m into rl (before exchangeInfo tells better). */

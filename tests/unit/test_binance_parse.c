@@ -222,6 +222,19 @@ static void test_topics(void **st) {
   assert_string_equal(t, "btcusdt@aggTrade");
   assert_int_equal(xc__bn_topic(XC_MARKET_SPOT, XC_CH_BOOK, "BTCUSDT", 0, t, sizeof t), XC_OK);
   assert_string_equal(t, "btcusdt@depth@100ms");
+  /* 1..20 levels: the partial-depth stream (and the book must know it: book_partial agrees) */
+  assert_int_equal(xc__bn_topic(XC_MARKET_SPOT, XC_CH_BOOK, "BTCUSDT", 5, t, sizeof t), XC_OK);
+  assert_string_equal(t, "btcusdt@depth5@100ms");
+  assert_int_equal(xc__bn_book_partial(XC_MARKET_SPOT, 5), 5);
+  assert_int_equal(xc__bn_topic(XC_MARKET_LINEAR, XC_CH_BOOK, "BTCUSDT", 7, t, sizeof t), XC_OK);
+  assert_string_equal(t, "btcusdt@depth10@100ms");
+  assert_int_equal(xc__bn_book_partial(XC_MARKET_LINEAR, 7), 10);
+  assert_int_equal(xc__bn_book_partial(XC_MARKET_SPOT, 20), 20);
+  /* deeper than 20 or full: the diff stream, no partial book */
+  assert_int_equal(xc__bn_topic(XC_MARKET_SPOT, XC_CH_BOOK, "BTCUSDT", 50, t, sizeof t), XC_OK);
+  assert_string_equal(t, "btcusdt@depth@100ms");
+  assert_int_equal(xc__bn_book_partial(XC_MARKET_SPOT, 50), 0);
+  assert_int_equal(xc__bn_book_partial(XC_MARKET_LINEAR, 0), 0);
   assert_int_equal(xc__bn_topic(XC_MARKET_SPOT, XC_CH_TICKER, "ETHUSDT", 0, t, sizeof t), XC_OK);
   assert_string_equal(t, "ethusdt@ticker");
   xc_symbol s;

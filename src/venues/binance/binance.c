@@ -15,6 +15,7 @@ static const xc__venue_ops k_ops = {
     .instruments_weight = xc__bn_instruments_weight,
     .parse_instruments = xc__bn_parse_instruments,
     .book_kind = xc__bn_book_kind,
+    .book_partial = xc__bn_book_partial,
     .depth_path = xc__bn_depth_path,
     .rl_defaults = xc__bn_rl_defaults,
     .rl_header = xc__bn_rl_header,

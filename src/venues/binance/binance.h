@@ -38,6 +38,7 @@ xc_status xc__bn_build_sub(void *vctx, bool sub, const char *const *topics, size
 const char *xc__bn_instruments_path(xc_market m);
 uint32_t xc__bn_instruments_weight(xc_market m);
 xc_book_venue xc__bn_book_kind(xc_market m);
+uint32_t xc__bn_book_partial(xc_market m, uint32_t depth);
 xc_status xc__bn_depth_path(xc_market m, const char *vsym, uint32_t limit, char *out, size_t cap);
 void xc__bn_rl_defaults(xc_market m, xc_rl *rl);
 /* exchangeInfo "rateLimits" (binance.md 3.1) into rl: REQUEST_WEIGHT, ORDERS, RAW_REQUESTS

@@ -7,8 +7,14 @@
 
 #include "venues/binance/binance.h"
 
-/* Partial-depth streams exist for 5, 10 and 20 levels: the nearest at or above `depth`. */
-static uint32_t partial_levels(uint32_t depth) { return depth <= 5 ? 5 : depth <= 10 ? 10 : 20; }
+/* Partial-depth streams exist for 5, 10 and 20 levels: a book of 1..20 levels uses the nearest at
+ * or above its depth; 0 (full) and deeper books use the diff stream with a snapshot. Spot partial
+ * messages are {"lastUpdateId","bids","asks"}, USD-M ones depthUpdate-shaped (binance.md 7). */
+uint32_t xc__bn_book_partial(xc_market m, uint32_t depth) {
+  (void)m;
+  if (depth == 0 || depth > 20) return 0;
+  return depth <= 5 ? 5 : depth <= 10 ? 10 : 20;
+}
 
 xc_status xc__bn_topic(xc_market m, xc_channel ch, const char *vsym, uint32_t depth, char *out, size_t cap) {
   char l[XC_SYMBOL_MAX];
@@ -22,8 +28,8 @@ xc_status xc__bn_topic(xc_market m, xc_channel ch, const char *vsym, uint32_t de
   /* USD-M documents no raw @trade stream; aggTrade is its public trade feed (binance.md 7.3). */
   case XC_CH_TRADES: w = snprintf(out, cap, m == XC_MARKET_LINEAR ? "%s@aggTrade" : "%s@trade", l); break;
   case XC_CH_BOOK:
-    if (depth == 0) w = snprintf(out, cap, "%s@depth@100ms", l);
-    else w = snprintf(out, cap, "%s@depth%u@100ms", l, partial_levels(depth));
+    if (xc__bn_book_partial(m, depth) == 0) w = snprintf(out, cap, "%s@depth@100ms", l);
+    else w = snprintf(out, cap, "%s@depth%u@100ms", l, xc__bn_book_partial(m, depth));
     break;
   default: return XC_ENOTSUP;
   }

@@ -322,12 +322,14 @@ static inline uint32_t find(const int64_t *key, uint32_t n, int64_t k) {
   if (n > TOP_WINDOW && key[n - TOP_WINDOW - 1] < k) {
     /* 8-ary over the top 64: 64 -> 8 -> 1, seven independent probes per step */
     const int64_t *w = key + n - TOP_WINDOW;
-    for (uint32_t q = 8; q; q /= 8) {
-      uint32_t c = 0;
-      for (uint32_t j = 1; j < 8; j++) c += (uint32_t)(w[j * q - 1] < k);
-      w += c * q;
-    }
-    return (uint32_t)(w - key);
+    /* written out: constant offsets, one compare and one add per probe */
+    uint32_t c = (uint32_t)(w[7] < k) + (uint32_t)(w[15] < k) + (uint32_t)(w[23] < k) +
+                 (uint32_t)(w[31] < k) + (uint32_t)(w[39] < k) + (uint32_t)(w[47] < k) +
+                 (uint32_t)(w[55] < k);
+    w += c * 8;
+    c = (uint32_t)(w[0] < k) + (uint32_t)(w[1] < k) + (uint32_t)(w[2] < k) + (uint32_t)(w[3] < k) +
+        (uint32_t)(w[4] < k) + (uint32_t)(w[5] < k) + (uint32_t)(w[6] < k);
+    return (uint32_t)(w - key) + c;
   }
   /* 4-ary: three independent probes per step (64 -> 16 -> 4 -> 1), half the dependent-load
    * chain of a binary search. Keeping len - 3q (>= q) preserves key[base + len - 1] >= k. */

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_DEPTH 32
 
@@ -412,6 +415,69 @@ static xc_status grow(scan *s) {
     if (__builtin_expect((s_)->p < (s_)->end && (unsigned char)*(s_)->p <= ' ', 0)) ws(s_);       \
   } while (0)
 
+/* ---- fast path for compact levels ------------------------------------------------------------
+ * Every venue sends book levels as ["<plain decimal>","<plain decimal>"] with no whitespace. For
+ * that form the decoder does not walk byte by byte: each number's 16-byte window is classified at
+ * once (non-digit bytes as a 16-bit mask), which yields the dot and the closing quote directly, so
+ * the only serial dependency from one number to the next is one load and one count of trailing
+ * zero bits. Anything outside the form (whitespace, escapes, exponents, more than 8 integer or 8
+ * fractional digits, numbers near the end of the buffer) returns NULL and the level is decoded by
+ * the general path, which accepts the same grammar; fuzz_depth checks both against the general
+ * JSON reader. */
+
+#if defined(__SSE2__)
+/* p: first byte after the opening quote; at least 24 readable bytes from p. Returns the byte
+ * after the closing quote, or NULL to let the general path decide. One 16-byte window gives the
+ * closing quote and every non-digit byte of the number at once (SSE2, baseline on x86-64). */
+static inline __attribute__((always_inline)) const char *fast_num(const char *p, uint64_t *m, int16_t *frac) {
+  const uint64_t zeros = 0x3030303030303030ull;
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i t = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+  uint32_t quote = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+  uint32_t digit = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t));
+  uint32_t len = (uint32_t)__builtin_ctz(quote | 1u << 16);
+  uint32_t nd = ~digit & ((1u << len) - 1); /* non-digit bytes inside the string */
+  uint32_t f = (uint32_t)__builtin_ctz(nd | 1u << len); /* the dot, or len */
+  if (f - 1 >= 8 || len == 16) return NULL; /* no integer digit, more than 8, or no quote in 16 */
+  uint64_t ip = swar8((load8(p) - zeros) << (8 * (8 - f)));
+  if (f == len) {
+    *m = ip;
+    *frac = 0;
+    return p + len + 1;
+  }
+  uint32_t nf = len - f - 1;
+  if (p[f] != '.' || (nd & (nd - 1)) || nf - 1 >= 8) return NULL; /* not a dot, two non-digits, no or >8 fraction digits */
+  uint64_t x = (load8(p + f + 1) - zeros) << (8 * (8 - nf));
+  uint64_t val = ip;
+  int fr = 0;
+  if (x) {
+    int tz = __builtin_clzll(x) >> 3; /* trailing fractional zeros */
+    fr = (int)nf - tz;
+    val = ip * pow10_u64[fr] + swar8(x << (8 * tz));
+  }
+  *m = val;
+  *frac = (int16_t)(val ? fr : 0);
+  return p + len + 1;
+}
+#else
+/* Without SSE2 every level takes the general path. */
+static inline const char *fast_num(const char *p, uint64_t *m, int16_t *frac) {
+  (void)p, (void)m, (void)frac;
+  return NULL;
+}
+#endif
+
+/* At '[' of one level with at least 48 readable bytes: the compact form ["p","q"]. Returns the
+ * byte after the level's ']' or NULL. */
+static inline __attribute__((always_inline)) const char *fast_level(const char *p, xc_depth_lvl *l) {
+  if (p[0] != '[' || p[1] != '"') return NULL;
+  const char *q = fast_num(p + 2, &l->px_m, &l->px_frac);
+  if (!q || q[0] != ',' || q[1] != '"') return NULL;
+  const char *r = fast_num(q + 2, &l->qty_m, &l->qty_frac);
+  if (!r || r[0] != ']') return NULL;
+  return r + 1;
+}
+
 static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
   if (s->p >= s->end || *s->p != '[') return XC_ETYPE;
   if (depth + 2 > MAX_DEPTH) return XC_EPARSE;
@@ -426,15 +492,45 @@ static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
   }
   xc_status st;
   for (;;) {
-    WS(s);
-    if (s->p >= s->end) return XC_EPARSE;
-    if (*s->p != '[') return XC_ETYPE;
-    s->p++;
     if (nlv == s->d->cap) {
       s->nlv = nlv;
       if ((st = grow(s)) != XC_OK) return st;
     }
     xc_depth_lvl *l = &s->d->lv[nlv];
+    if (__builtin_expect(s->end - s->p >= 48, 1)) {
+      const char *e = fast_level(s->p, l);
+      if (__builtin_expect(e != NULL, 1)) {
+        nlv++;
+        s->p = e;
+        if (*e == ',') {
+          s->p++;
+          continue;
+        }
+        if (*e == ']') {
+          s->p++;
+          s->nlv = nlv;
+          *cnt = nlv - first;
+          return XC_OK;
+        }
+        WS(s);
+        if (s->p >= s->end) return XC_EPARSE;
+        if (*s->p == ',') {
+          s->p++;
+          continue;
+        }
+        if (*s->p == ']') {
+          s->p++;
+          s->nlv = nlv;
+          *cnt = nlv - first;
+          return XC_OK;
+        }
+        return XC_EPARSE;
+      }
+    }
+    WS(s);
+    if (s->p >= s->end) return XC_EPARSE;
+    if (*s->p != '[') return XC_ETYPE;
+    s->p++;
     WS(s);
     if ((st = lvl_num(s, &l->px_m, &l->px_frac)) != XC_OK) return st;
     WS(s);
@@ -617,8 +713,7 @@ void xc_depth_dec_free(xc_depth_dec *d) {
   d->cap = 0;
 }
 
-/* Parses the whole document (one JSON value, object or not, plus trailing whitespace). */
-static xc_status run(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out, scan *s) {
+static void scan_init(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out, scan *s) {
   memset(s, 0, sizeof *s);
   memset(out, 0, sizeof *out);
   s->p = buf;
@@ -628,6 +723,97 @@ static xc_status run(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg 
   s->E = s->T = s->U1 = s->U = s->PU = s->LUID = s->SEQ = s->TS = s->CTS = s->RETCODE =
       XC_DEPTH_ABSENT;
   d->err[0] = 0;
+}
+
+/* ---- fast path for the Binance depthUpdate layout ------------------------------------------
+ * Binance writes depthUpdate keys in one fixed order (binance.md 7, spot and USD-M):
+ *   [{"stream":"<name>","data":]{"e":"depthUpdate","E":n[,"T":n],"s":"<sym>","U":n,"u":n[,"pu":n],
+ *   "b":[..],"a":[..]}[}]
+ * This matches exactly that byte layout (no whitespace inside, plain non-negative integers of at
+ * most 18 digits) and fills the same slots as the general walker; strings and levels go through
+ * the same validating helpers. Any other layout returns false and the general walker decodes the
+ * message from the start, so the result never depends on which path ran (fuzz_depth). */
+static inline bool lit_next(scan *s, const char *w, size_t n) {
+  if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0) return false;
+  s->p += n;
+  return true;
+}
+#define LIT(s_, w_) lit_next((s_), (w_), sizeof(w_) - 1)
+
+/* A plain JSON integer 0 or [1-9][0-9]{0,17} (fits int64 without checks), not followed by a
+ * digit, '.', 'e' or 'E'. */
+static inline bool uint_next(scan *s, int64_t *out) {
+  const char *p = s->p, *end = s->end;
+  if (p >= end || (unsigned)(*p - '0') >= 10) return false;
+  int64_t v = *p++ - '0';
+  if (v) {
+    const char *lim = end - p > 17 ? p + 17 : end;
+    while (p < lim && (unsigned)(*p - '0') < 10) v = v * 10 + (*p++ - '0');
+  }
+  if (p < end && ((unsigned)(*p - '0') < 10 || *p == '.' || *p == 'e' || *p == 'E')) return false;
+  s->p = p;
+  *out = v;
+  return true;
+}
+
+static inline bool str_next(scan *s, const char **v, size_t *n) {
+  return s->p < s->end && *s->p == '"' && str(s, v, n) == XC_OK;
+}
+
+static bool fast_binance_diff(scan *s) {
+  bool env = false;
+  if (LIT(s, "{\"stream\":")) {
+    const char *v;
+    size_t n;
+    if (!str_next(s, &v, &n) || !LIT(s, ",\"data\":")) return false;
+    s->out->stream = v;
+    s->out->stream_len = n;
+    s->seen |= F_STREAM | F_DATA;
+    env = true;
+  }
+  if (!LIT(s, "{\"e\":\"depthUpdate\",\"E\":")) return false;
+  s->e = s->p - 17; /* "depthUpdate" inside the literal just matched */
+  s->e_len = 11;
+  if (!uint_next(s, &s->E)) return false;
+  s->seen |= F_EVT | F_E;
+  if (LIT(s, ",\"T\":")) {
+    if (!uint_next(s, &s->T)) return false;
+    s->seen |= F_T;
+  }
+  const char *v;
+  size_t n;
+  if (!LIT(s, ",\"s\":") || !str_next(s, &v, &n)) return false;
+  s->out->symbol = v;
+  s->out->symbol_len = n;
+  if (!LIT(s, ",\"U\":") || !uint_next(s, &s->U1) || !LIT(s, ",\"u\":") || !uint_next(s, &s->U)) return false;
+  s->seen |= F_S | F_U1 | F_U;
+  if (LIT(s, ",\"pu\":")) {
+    if (!uint_next(s, &s->PU)) return false;
+    s->seen |= F_PU;
+  }
+  int depth = env ? 1 : 0;
+  if (!LIT(s, ",\"b\":") || levels(s, depth, &s->b_off, &s->b_n) != XC_OK) return false;
+  if (!LIT(s, ",\"a\":") || levels(s, depth, &s->a_off, &s->a_n) != XC_OK) return false;
+  s->seen |= F_B | F_A;
+  if (!LIT(s, "}") || (env && !LIT(s, "}"))) return false;
+  ws(s);
+  return s->p == s->end;
+}
+
+/* Fills out from the slots after a successful walk. */
+static void finish(xc_depth_dec *d, xc_depth_msg *out, const scan *s) {
+  out->kind = XC_DEPTH_NONE;
+  out->first_id = out->last_id = out->prev_id = out->seq = out->event_ms = out->txn_ms =
+      XC_DEPTH_ABSENT;
+  out->nbids = s->b_n;
+  out->nasks = s->a_n;
+  out->bids = s->b_n ? d->lv + s->b_off : d->lv;
+  out->asks = s->a_n ? d->lv + s->a_off : d->lv;
+}
+
+/* Parses the whole document (one JSON value, object or not, plus trailing whitespace). */
+static xc_status run(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out, scan *s) {
+  scan_init(d, buf, len, out, s);
   if (!buf && len) return XC_EINVAL;
   ws(s);
   xc_status st;
@@ -643,13 +829,7 @@ static xc_status run(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg 
                                                                       : "too many levels", buf);
     return st;
   }
-  out->kind = XC_DEPTH_NONE;
-  out->first_id = out->last_id = out->prev_id = out->seq = out->event_ms = out->txn_ms =
-      XC_DEPTH_ABSENT;
-  out->nbids = s->b_n;
-  out->nasks = s->a_n;
-  out->bids = s->b_n ? d->lv + s->b_off : d->lv;
-  out->asks = s->a_n ? d->lv + s->a_off : d->lv;
+  finish(d, out, s);
   return XC_OK;
 }
 
@@ -660,7 +840,10 @@ static xc_status missing(xc_depth_dec *d, const char *what) {
 
 xc_status xc_depth_decode_binance_ws(xc_depth_dec *d, const char *buf, size_t len, xc_depth_msg *out) {
   scan s;
-  xc_status st = run(d, buf, len, out, &s);
+  scan_init(d, buf, len, out, &s);
+  xc_status st = XC_OK;
+  if (buf && fast_binance_diff(&s)) finish(d, out, &s);
+  else st = run(d, buf, len, out, &s);
   if (st != XC_OK) return st;
   if (!(s.seen & F_EVT)) {
     /* spot partial book depth (<symbol>@depth<N>): {"lastUpdateId","bids","asks"}, no "e" */

@@ -122,7 +122,7 @@ static void levels_json(xc_jw *w, const xc__sim_mkt *m, xc__sim_side side, int d
 
 static const char *help_text =
     "{\"commands\":[\"drop_ws\",\"stall_ws {conn_id,stall}\",\"connections\","
-    "\"book_gap {venue,symbol,n}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n}\","
+    "\"book_gap {venue,symbol,n}\",\"book_cross {venue,symbol,kind}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n}\","
     "\"latency {ms}\",\"clock_shift {ms}\",\"rate_limit {pct}\","
     "\"venue_fault {venue,kind,symbol}\",\"book {venue,kind,symbol,depth}\",\"bg_step {n}\","
     "\"bg_pause {pause}\",\"deposit {venue,kind,asset,amount}\",\"markets\",\"stats\",\"reset_faults\"]}";
@@ -171,6 +171,27 @@ xc_status xc__sim_admin_run(xc_sim *sim, const char *name, const char *args, siz
       }
       if (!hit) st = XC_ENOTFOUND;
       else xc_buf_printf(out, "{\"markets\":%d,\"n\":%" PRId64 "}", hit, n);
+    }
+  } else if (!strcmp(name, "book_cross")) {
+    /* the next depth diff of `symbol` shows a crossed book (a bid at the best ask), the one after
+     * corrects it; kind absent = both kinds. Binance diff streams only (Bybit: not supported). */
+    int v = arg_venue(&j);
+    int k = xc_json_get(&j, 0, "kind") >= 0 ? arg_kind(&j) : -2;
+    if (v < 0 || k == -1 || !arg_text(&j, "symbol", sym, sizeof sym)) {
+      st = XC_EINVAL;
+    } else if (v != XC_SIM_BINANCE) {
+      st = XC_ENOTSUP;
+    } else {
+      int hit = 0;
+      for (int kk = 0; kk < XC_SIM_KIND_COUNT; kk++) {
+        if (k >= 0 && kk != k) continue;
+        xc__sim_mkt *m = xc__sim_mkt_find(sim, (xc_sim_venue)v, (xc_sim_kind)kk, sym);
+        if (!m) continue;
+        m->cross_serial++;
+        hit++;
+      }
+      if (!hit) st = XC_ENOTFOUND;
+      else xc_buf_printf(out, "{\"markets\":%d}", hit);
     }
   } else if (!strcmp(name, "duplicate") || !strcmp(name, "reorder")) {
     int64_t n = arg_i64(&j, "n", 1);

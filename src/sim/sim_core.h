@@ -177,6 +177,9 @@ struct xc__sim_depth_batch {
   uint64_t first_id, last_id, prev_last;
   uint64_t gap_seen;
   int drop_left;
+  uint64_t cross_seen;  /* book_cross fault serial acted on */
+  int cross_state;      /* 0 none, 1 the next diff carries the crossing bid, 2 the next one corrects it */
+  int64_t cross_px;     /* price (ticks) of that bid */
   sim_changed *ch;
   int nch, capch;
   uint64_t *ht;     /* set of (px, side) keys in ch */
@@ -200,6 +203,7 @@ struct xc__sim_mkt {
   xc_dec last_price;
   xc__sim_depth_batch *batches;
   uint64_t gap_serial, gap_pending;
+  uint64_t cross_serial;  /* book_cross fault: bumped per injection */
   /* background traders */
   uint64_t rng[4];
   int64_t bg_mid;         /* ticks */

@@ -352,6 +352,19 @@ static void batch_note(xc__sim_mkt *m, int s, int64_t px) {
   }
 }
 
+/* Adds (px, side) to the batch's changed set outside the id accounting (fault injection). */
+static void ch_add(xc__sim_depth_batch *b, int64_t px, int s) {
+  if (b->nch == b->capch) {
+    int nc = b->capch ? b->capch * 2 : 64;
+    sim_changed *p = realloc(b->ch, (size_t)nc * sizeof *p);
+    if (!p) return;
+    b->ch = p;
+    b->capch = nc;
+  }
+  if (!ch_insert(b, ch_key(px, s))) return;
+  b->ch[b->nch++] = (sim_changed){.px = px, .side = (uint8_t)s};
+}
+
 static void ch_clear(xc__sim_depth_batch *b) {
   if (b->ht && b->nch) memset(b->ht, 0, b->htcap * sizeof *b->ht);
   b->nch = 0;
@@ -364,6 +377,7 @@ xc__sim_depth_batch *xc__sim_depth_batch_new(xc__sim_mkt *m, int max_levels) {
   b->max_levels = max_levels;
   b->prev_last = m->update_id;
   b->gap_seen = m->gap_serial;
+  b->cross_seen = m->cross_serial;
   b->next = m->batches;
   if (m->batches) m->batches->prev = b;
   m->batches = b;
@@ -409,6 +423,10 @@ bool xc__sim_depth_batch_flush(xc__sim_depth_batch *b, xc__sim_depth_diff *out) 
     b->gap_seen = m->gap_serial;
     b->drop_left = (int)m->gap_pending;
   }
+  if (b->cross_seen != m->cross_serial) {
+    b->cross_seen = m->cross_serial;
+    b->cross_state = 1;
+  }
   if (b->overflow) {
     b->overflow = false;
     ch_clear(b);
@@ -420,6 +438,19 @@ bool xc__sim_depth_batch_flush(xc__sim_depth_batch *b, xc__sim_depth_diff *out) 
     ch_clear(b);
     out->dropped = true;
     return true;
+  }
+  /* book_cross fault: this diff (ids in sequence) also carries a bid at the best ask price, which
+   * the book never had: whoever applies it holds a crossed book. The next diff carries that
+   * price's true bid quantity (0): the correcting state. Snapshots never show the bid. */
+  bool phantom = false;
+  if (b->cross_state == 1 && m->side[XC__SIM_SELL].n) {
+    b->cross_px = m->side[XC__SIM_SELL].lv[m->side[XC__SIM_SELL].n - 1].px;
+    ch_add(b, b->cross_px, XC__SIM_BUY);
+    phantom = true;
+    b->cross_state = 2;
+  } else if (b->cross_state == 2) {
+    ch_add(b, b->cross_px, XC__SIM_BUY);
+    b->cross_state = 0;
   }
   /* split by side, sort best first, look up current quantities */
   int n[2] = {0, 0};
@@ -450,6 +481,8 @@ bool xc__sim_depth_batch_flush(xc__sim_depth_batch *b, xc__sim_depth_diff *out) 
     xc__sim_level *L = &b->out[s][k[s]++];
     L->price = tick_px(m, b->ch[i].px);
     L->qty = li >= 0 ? lot_qty(m, m->side[s].lv[li].lots) : XC_DEC_ZERO;
+    if (phantom && s == XC__SIM_BUY && b->ch[i].px == b->cross_px && li < 0)
+      L->qty = lot_qty(m, m->bg_lot > 0 ? m->bg_lot : 1);
   }
   ch_clear(b);
   out->nbids = k[0];

@@ -13,8 +13,8 @@ xc__bn_places xc__bn_places_of(const xc__sim_mkt *m) {
 
 void xc__bn_rules_of(const xc__sim_mkt *m, xc__bn_rules *r) {
   const xc__sim_instr *in = xc__sim_mkt_instr(m);
-  xc__bn_rules_init(r, in->tick, in->step, in->min_notional);
-  r->min_price = in->min_price;
+  xc__bn_rules_init(r, xc_dec_is_zero(in->rule_tick) ? in->tick : in->rule_tick, in->step, in->min_notional);
+  if (xc_dec_cmp(in->min_price, r->min_price) > 0) r->min_price = in->min_price;
   r->max_price = in->max_price;
   r->min_qty = in->min_qty;
   r->max_qty = in->max_qty;

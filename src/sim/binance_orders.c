@@ -77,6 +77,9 @@ int xc__bn_order_new(xc__bn_state *st, const xc__bn_params *p, xc__sim_acct *acc
   xc__sim_mkt *m = find_mkt(st, p, futures, e);
   if (!m) return e->code;
   const xc__sim_instr *in = xc__sim_mkt_instr(m);
+  /* a symbol that is not TRADING takes no new orders (binance.md -2010 "Market is closed.") */
+  if (in->status[0] && strcmp(in->status, "TRADING") != 0)
+    return xc__bn_err_set(e, XC__BN_NEW_ORDER_REJECTED, "Market is closed.");
   xc__bn_rules rules;
   xc__bn_rules_of(m, &rules);
   const char *side, *type;

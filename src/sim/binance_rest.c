@@ -206,7 +206,7 @@ static void spot_symbol(bn_ctx *c, const xc__sim_mkt *m) {
   static const char *const stp[] = {"NONE"};
   xc_jw_obj_begin(&c->w);
   js(c, "symbol", in->symbol);
-  js(c, "status", "TRADING");
+  js(c, "status", in->status[0] ? in->status : "TRADING");
   js(c, "baseAsset", in->base);
   ji(c, "baseAssetPrecision", r.base_prec);
   js(c, "quoteAsset", in->quote);
@@ -255,7 +255,7 @@ static void fut_symbol(bn_ctx *c, const xc__sim_mkt *m) {
   js(c, "contractType", "PERPETUAL");
   ji(c, "deliveryDate", 4133404800000);
   ji(c, "onboardDate", 1569398400000);
-  js(c, "status", "TRADING");
+  js(c, "status", in->status[0] ? in->status : "TRADING");
   js(c, "maintMarginPercent", "2.5000");
   js(c, "requiredMarginPercent", "5.0000");
   js(c, "baseAsset", in->base);

@@ -120,9 +120,66 @@ static void levels_json(xc_jw *w, const xc__sim_mkt *m, xc__sim_side side, int d
   free(lv);
 }
 
+/* "instrument": changes the trading rules of a Binance market as exchangeInfo publishes them and
+ * as new orders are checked: tick_size (a multiple of the market's engine tick: resting orders
+ * keep their prices, new ones must use the new grid), min_notional, min_qty, max_qty, status
+ * (TRADING, HALT, BREAK, END_OF_DAY, CANCEL_ONLY: anything but TRADING refuses new orders with
+ * -2010 "Market is closed."). kind absent = both kinds. Answers {"markets":n}. */
+static bool arg_dec(xc_json *j, const char *key, xc_dec *out, bool *has) {
+  char b[64];
+  *has = false;
+  if (!arg_text(j, key, b, sizeof b)) return true;
+  if (xc_dec_from_cstr(b, out) != XC_OK || xc_dec_sign(*out) <= 0) return false;
+  *has = true;
+  return true;
+}
+
+static xc_status instrument_cmd(xc_sim *sim, xc_json *j, xc_buf *out) {
+  char sym[32], status[16] = "";
+  int v = arg_venue(j);
+  int k = xc_json_get(j, 0, "kind") >= 0 ? arg_kind(j) : -2;
+  xc_dec tick, notional, minq, maxq;
+  bool h_tick, h_not, h_minq, h_maxq;
+  bool h_status = xc_json_get(j, 0, "status") >= 0;
+  if (v < 0 || k == -1 || !arg_text(j, "symbol", sym, sizeof sym)) return XC_EINVAL;
+  if (!arg_dec(j, "tick_size", &tick, &h_tick) || !arg_dec(j, "min_notional", &notional, &h_not) ||
+      !arg_dec(j, "min_qty", &minq, &h_minq) || !arg_dec(j, "max_qty", &maxq, &h_maxq))
+    return XC_EINVAL;
+  if (h_status) {
+    static const char *const ok[] = {"TRADING", "HALT", "BREAK", "END_OF_DAY", "CANCEL_ONLY"};
+    bool known = false;
+    if (arg_text(j, "status", status, sizeof status))
+      for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) known |= strcmp(status, ok[i]) == 0;
+    if (!known) return XC_EINVAL;
+  }
+  if (v != XC_SIM_BINANCE) return XC_ENOTSUP;
+  int hit = 0;
+  for (int kk = 0; kk < XC_SIM_KIND_COUNT; kk++) {
+    if (k >= 0 && kk != k) continue;
+    xc__sim_mkt *m = xc__sim_mkt_find(sim, (xc_sim_venue)v, (xc_sim_kind)kk, sym);
+    if (!m) continue;
+    if (h_tick && !xc_dec_is_multiple(tick, m->in.tick)) return XC_EINVAL;
+    if (h_minq && !xc_dec_is_multiple(minq, m->in.step)) return XC_EINVAL;
+    hit++;
+  }
+  if (!hit) return XC_ENOTFOUND;
+  for (int kk = 0; kk < XC_SIM_KIND_COUNT; kk++) {
+    if (k >= 0 && kk != k) continue;
+    xc__sim_mkt *m = xc__sim_mkt_find(sim, (xc_sim_venue)v, (xc_sim_kind)kk, sym);
+    if (!m) continue;
+    if (h_tick) m->in.rule_tick = xc_dec_eq(tick, m->in.tick) ? XC_DEC_ZERO : tick;
+    if (h_not) m->in.min_notional = notional;
+    if (h_minq) m->in.min_qty = minq;
+    if (h_maxq) m->in.max_qty = maxq;
+    if (h_status) snprintf(m->in.status, sizeof m->in.status, "%s", strcmp(status, "TRADING") ? status : "");
+  }
+  xc_buf_printf(out, "{\"markets\":%d}", hit);
+  return XC_OK;
+}
+
 static const char *help_text =
     "{\"commands\":[\"drop_ws\",\"stall_ws {conn_id,stall}\",\"connections\","
-    "\"book_gap {venue,symbol,n}\",\"book_cross {venue,symbol,kind}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n}\","
+    "\"book_gap {venue,symbol,n}\",\"book_cross {venue,symbol,kind}\",\"instrument {venue,kind,symbol,tick_size,min_notional,min_qty,max_qty,status}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n}\","
     "\"latency {ms}\",\"clock_shift {ms}\",\"rate_limit {pct}\","
     "\"venue_fault {venue,kind,symbol}\",\"book {venue,kind,symbol,depth}\",\"bg_step {n}\","
     "\"bg_pause {pause}\",\"deposit {venue,kind,asset,amount}\",\"markets\",\"stats\",\"reset_faults\"]}";
@@ -193,6 +250,8 @@ xc_status xc__sim_admin_run(xc_sim *sim, const char *name, const char *args, siz
       if (!hit) st = XC_ENOTFOUND;
       else xc_buf_printf(out, "{\"markets\":%d}", hit);
     }
+  } else if (!strcmp(name, "instrument")) {
+    st = instrument_cmd(sim, &j, out);
   } else if (!strcmp(name, "duplicate") || !strcmp(name, "reorder")) {
     int64_t n = arg_i64(&j, "n", 1);
     if (n < 0 || n > 1000000) st = XC_EINVAL;

@@ -291,6 +291,10 @@ typedef struct xc__sim_instr {
   int base_places, quote_places;   /* asset precisions venues publish (8 for Binance spot) */
   int max_leverage;       /* linear only */
   xc_dec init_price;      /* background market starting mid price */
+  xc_dec rule_tick;       /* admin "instrument": the tick size published and enforced for new
+                           * orders, a multiple of `tick` (the engine's grid); zero = tick */
+  char status[16];        /* admin "instrument": trading status as Binance names it ("HALT",
+                           * "BREAK", ...); "" = TRADING */
 } xc__sim_instr;
 
 /* Number of markets, and market i (0..n-1): every venue x kind x symbol configured. */

@@ -73,6 +73,7 @@ struct xc__ws {
 struct wsstate {
   xc__engine *e;
   struct lws_context *ctx;
+  SSL_CTX *ssl_ctx; /* the client TLS context, ours (see client_ssl_ctx_new) */
   xc__ws *list;
   wlink *links;
   uv_timer_t destroy_t;
@@ -490,15 +491,6 @@ static int on_writeable(wlink *l, struct lws *wsi) {
 }
 
 static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
-  if (reason == LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS) {
-    struct lws_context *ctx = lws_get_context(wsi);
-    wsstate *st = lws_context_user(ctx);
-    const xc__engine_opts *eo = xc__engine_opts_get(st->e);
-    SSL_CTX *sctx = user;
-    if (eo->ca_file || eo->ca_dir) SSL_CTX_load_verify_locations(sctx, eo->ca_file, eo->ca_dir);
-    else SSL_CTX_set_default_verify_paths(sctx);
-    return 0;
-  }
   wlink *l = wsi ? lws_get_opaque_user_data(wsi) : NULL;
   if (!l) return lws_callback_http_dummy(wsi, reason, user, in, len);
   if (!l->wsi && !l->wsi_gone) l->wsi = wsi;
@@ -602,9 +594,40 @@ static void ws_post_shutdown(xc__engine *e, void *arg) {
   wsstate *st = arg;
   if (st->ctx) ctx_destroy(st->ctx);
   st->ctx = NULL;
+  /* After the context: lws never frees a provided SSL_CTX, and an SSL still alive would hold its
+   * own reference anyway. */
+  SSL_CTX_free(st->ssl_ctx);
+  st->ssl_ctx = NULL;
   while (st->links) link_free(st->links);
   xc__engine_set_slot(e, XC__SLOT_WS, NULL);
   free(st);
+}
+
+/* The client TLS context of an engine, created by us and handed to lws as
+ * provided_client_ssl_ctx instead of letting lws create one.
+ *
+ * Why: lws 4.1 keeps the reuse record of a client SSL_CTX it creates in the SSL_CTX's ex_data at
+ * a process-wide index that every lws_create_context(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT)
+ * allocates again. Once a second context exists in the process (another engine, i.e. another
+ * xc_client, or any other lws user), destroying an older context looks the record up at the new
+ * index, finds nothing and never frees its SSL_CTX: the whole CA store leaks (~700 KB with the
+ * system store). Fixed upstream in lws 4.2 (indexes acquired once); Debian 12 ships 4.1.6. A
+ * provided SSL_CTX has no reuse record: lws leaves it alone and ws_post_shutdown frees it.
+ *
+ * Trust: the engine's CA file/dir when given (replacing the system store, as with curl's
+ * CURLOPT_CAINFO), else OpenSSL's default paths. Modes as lws sets them on its own contexts. */
+static SSL_CTX *client_ssl_ctx_new(const xc__engine_opts *eo) {
+  SSL_CTX *c = SSL_CTX_new(TLS_client_method());
+  if (!c) return NULL;
+  SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION);
+  SSL_CTX_set_mode(c, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+  if (eo->ca_file || eo->ca_dir) {
+    if (SSL_CTX_load_verify_locations(c, eo->ca_file, eo->ca_dir) != 1)
+      XC_WARN("ws", "cannot load the CA file/dir: wss:// connections will fail verification");
+  } else if (SSL_CTX_set_default_verify_paths(c) != 1) {
+    XC_WARN("ws", "cannot load the system CA store: wss:// connections will fail verification");
+  }
+  return c;
 }
 
 static wsstate *get_state(xc__engine *e) {
@@ -614,6 +637,12 @@ static wsstate *get_state(xc__engine *e) {
   if (!st) return NULL;
   st->e = e;
   const xc__engine_opts *eo = xc__engine_opts_get(e);
+  st->ssl_ctx = client_ssl_ctx_new(eo);
+  if (!st->ssl_ctx) {
+    XC_ERROR("ws", "cannot create the client TLS context");
+    free(st);
+    return NULL;
+  }
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
   void *loops[1] = {xc__engine_uv_loop(e)};
@@ -624,7 +653,7 @@ static wsstate *get_state(xc__engine *e) {
   unsigned secs = (eo->connect_timeout_ms + 999) / 1000;
   info.timeout_secs = secs ? secs : 1;
   info.connect_timeout_secs = info.timeout_secs;
-  info.client_ssl_ca_filepath = eo->ca_file;
+  info.provided_client_ssl_ctx = st->ssl_ctx; /* needs DO_SSL_GLOBAL_INIT to be used */
   /* fd_limit_per_thread stays 0 (the process limit): lws indexes sockets by fd number and would
    * refuse any fd above a smaller limit in a process with many open files. */
   info.retry_and_idle_policy = &k_no_idle_policy;
@@ -635,6 +664,7 @@ static wsstate *get_state(xc__engine *e) {
   pthread_mutex_unlock(&g_lws_mu);
   if (!st->ctx) {
     XC_ERROR("ws", "cannot create the libwebsockets context");
+    SSL_CTX_free(st->ssl_ctx);
     free(st);
     return NULL;
   }
@@ -642,6 +672,7 @@ static wsstate *get_state(xc__engine *e) {
   st->destroy_t.data = st;
   if (xc__engine_add_hook(e, ws_shutdown, ws_post_shutdown, st) != XC_OK) {
     ctx_destroy(st->ctx);
+    SSL_CTX_free(st->ssl_ctx);
     free(st);
     return NULL;
   }

@@ -147,7 +147,12 @@ static void general_decode(const char *p, size_t len);
 static xc_json gj;
 static uint64_t gchk;
 
-enum { PH_SCAN, PH_DECODE, PH_GENERAL, PH_APPLY, PH_FEED };
+enum { PH_SCAN, PH_DECODE, PH_DECODE_NORM, PH_GENERAL, PH_APPLY, PH_FEED };
+/* The W1 book's scales once the snapshot is loaded (prices in 0.01, quantities in 1e-8): the
+ * book asks its decoder for numbers at these scales (xc_depth_dec.px_scale/qty_scale), so the
+ * split phases below do the same. */
+#define W1_PX_SCALE 2
+#define W1_QTY_SCALE 8
 #define CHUNK 500
 #define PASSES 7
 
@@ -165,6 +170,10 @@ static uint64_t timed(w1_ctx *c, int ph, double *allocs) {
   for (size_t k = 0; k < nch; k++) best[k] = UINT64_MAX;
   xc_depth_dec d;
   xc_depth_dec_init(&d);
+  if (ph == PH_DECODE) {
+    d.px_scale = W1_PX_SCALE;
+    d.qty_scale = W1_QTY_SCALE;
+  }
   xc_depth_msg m;
   uint64_t sink = 0;
   for (int pass = 0; pass < PASSES; pass++) {
@@ -183,7 +192,8 @@ static uint64_t timed(w1_ctx *c, int ph, double *allocs) {
           sink += acc;
           break;
         }
-        case PH_DECODE: xc_depth_decode_binance_ws(&d, p, len, &m); break;
+        case PH_DECODE:
+        case PH_DECODE_NORM: xc_depth_decode_binance_ws(&d, p, len, &m); break;
         case PH_GENERAL: general_decode(p, len); break;
         case PH_APPLY: xc_book_apply(b, &c->msgs[i], (int64_t)i, NULL); break;
         default: xc_book_feed(b, p, len, (int64_t)i, NULL); break;
@@ -222,6 +232,8 @@ static void w1(size_t n) {
    * neighbours only ever add time). */
   xc_depth_dec d2;
   xc_depth_dec_init(&d2);
+  d2.px_scale = W1_PX_SCALE;
+  d2.qty_scale = W1_QTY_SCALE;
   xc_depth_msg *msgs = malloc(n * sizeof *msgs);
   size_t total = 0;
   for (size_t i = 0; i < n; i++) {
@@ -243,11 +255,13 @@ static void w1(size_t n) {
   w1_ctx c = {&s, n, snap, snap_len, msgs};
   xc_json_init(&gj);
   double allocs = 0;
-  uint64_t t_scan = timed(&c, PH_SCAN, NULL), t_dec = timed(&c, PH_DECODE, NULL), t_gen = timed(&c, PH_GENERAL, NULL),
+  uint64_t t_scan = timed(&c, PH_SCAN, NULL), t_dec = timed(&c, PH_DECODE, NULL),
+           t_norm = timed(&c, PH_DECODE_NORM, NULL), t_gen = timed(&c, PH_GENERAL, NULL),
            t_app = timed(&c, PH_APPLY, NULL), t_feed = timed(&c, PH_FEED, &allocs);
   xc_bench_report("W1 floor: byte scan", n, t_scan, -1);
   printf("%-44s %10.2f GB/s\n", "W1 floor: byte scan rate", (double)s.bytes / (double)t_scan);
   xc_bench_report("W1 decode only (xc_depth_decode_binance_ws)", n, t_dec, -1);
+  xc_bench_report("W1 decode only, normalised numbers", n, t_norm, -1);
   xc_bench_report("W1 decode with the general reader (xc_json)", n, t_gen, -1);
   xc_bench_report("W1 apply only (xc_book_apply, pre-decoded)", n, t_app, -1);
   printf("%-44s %10.1f ns/level (%.1f levels/msg)\n", "W1 apply per level", (double)t_app / (double)total,
@@ -433,6 +447,8 @@ static void only(const char *what, size_t n) {
   xc_book *b = ready_book(snap, snap_len);
   xc_depth_dec d;
   xc_depth_dec_init(&d);
+  d.px_scale = W1_PX_SCALE;
+  d.qty_scale = W1_QTY_SCALE;
   xc_depth_msg m;
   for (int r = 0; r < 5; r++) {
     if (r) {

@@ -8,7 +8,8 @@
  *    decoder accepts, the general reader accepts (same JSON grammar).
  * 3. The input split into lines drives a Binance spot book and a Bybit book (lines starting
  *    with 'S' are REST snapshots); afterwards a LIVE book is never crossed and its copy is
- *    strictly ordered. */
+ *    strictly ordered.
+ * 4. Decoding at fixed scales agrees with the normalised decode (scaled_agrees). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
     if (!(x)) abort();                                                                             \
   } while (0)
 
-static xc_depth_dec dec;
+static xc_depth_dec dec, decs; /* decs: numbers at fixed scales (xc_depth_dec.px_scale/qty_scale) */
 static xc_json js;
 static int inited;
 
@@ -154,6 +155,34 @@ static void differential_rest(const char *buf, size_t size) {
   }
 }
 
+/* 4. Decoding at fixed scales changes the representation, never the outcome or a value: same
+ * status, kind, ids and level values as the normalised decode; at_scale only when every number
+ * is at the scale. */
+typedef xc_status (*decode_fn)(xc_depth_dec *, const char *, size_t, xc_depth_msg *);
+
+static void scaled_agrees(decode_fn fn, const char *buf, size_t size) {
+  xc_depth_msg a, b;
+  xc_status sa = fn(&dec, buf, size, &a);
+  xc_status sb = fn(&decs, buf, size, &b);
+  CHECK(sa == sb);
+  if (sa != XC_OK) return;
+  CHECK(a.kind == b.kind && a.first_id == b.first_id && a.last_id == b.last_id && a.prev_id == b.prev_id);
+  CHECK(a.nbids == b.nbids && a.nasks == b.nasks && !a.at_scale);
+  for (int side = 0; side < 2; side++) {
+    const xc_depth_lvl *x = side ? a.asks : a.bids, *y = side ? b.asks : b.bids;
+    uint32_t n = side ? a.nasks : a.nbids;
+    for (uint32_t i = 0; i < n; i++) {
+      xc_dec px = {(xc_dec_coef)x[i].px_m, -x[i].px_frac}, py = {(xc_dec_coef)y[i].px_m, -y[i].px_frac};
+      xc_dec qx = {(xc_dec_coef)x[i].qty_m, -x[i].qty_frac}, qy = {(xc_dec_coef)y[i].qty_m, -y[i].qty_frac};
+      CHECK(xc_dec_eq(px, py) && xc_dec_eq(qx, qy));
+      if (b.at_scale) {
+        CHECK(y[i].px_frac == decs.px_scale && y[i].qty_frac == decs.qty_scale);
+        CHECK(y[i].px_m <= (uint64_t)INT64_MAX && y[i].qty_m <= (uint64_t)INT64_MAX);
+      }
+    }
+  }
+}
+
 static void drive(xc_book *b, const char *buf, size_t size) {
   size_t pos = 0;
   int64_t t = 0;
@@ -185,9 +214,12 @@ static void drive(xc_book *b, const char *buf, size_t size) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!inited) {
     xc_depth_dec_init(&dec);
+    xc_depth_dec_init(&decs);
     xc_json_init(&js);
     inited = 1;
   }
+  decs.px_scale = (int)(size % 11);
+  decs.qty_scale = (int)((size / 11) % 11);
   if (size > 1 << 16) return 0;
   const char *buf = (const char *)data;
   xc_depth_msg m;
@@ -195,6 +227,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (xc_depth_decode_bybit_rest(&dec, buf, size, &m) == XC_OK) check_levels(&m);
   differential(buf, size);
   differential_rest(buf, size);
+  scaled_agrees(xc_depth_decode_binance_ws, buf, size);
+  scaled_agrees(xc_depth_decode_binance_rest, buf, size);
+  scaled_agrees(xc_depth_decode_bybit_ws, buf, size);
+  scaled_agrees(xc_depth_decode_bybit_rest, buf, size);
 
   xc_book_opts o;
   xc_book_opts_default(&o, XC_BOOK_BINANCE_SPOT);

@@ -362,7 +362,7 @@ static inline uint32_t find(const int64_t *key, uint32_t n, int64_t k) {
   return base;
 }
 
-static inline xc_status side_set(xc_book *b, xc__side *s, int64_t k, int64_t q) {
+static inline __attribute__((always_inline)) xc_status side_set(xc_book *b, xc__side *s, int64_t k, int64_t q) {
   uint32_t n = s->n;
   uint32_t i = find(s->key, n, k);
   if (i < n && s->key[i] == k) {
@@ -429,10 +429,28 @@ static xc_status apply_side(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t
   return XC_OK;
 }
 
+/* The levels of a message decoded at the book's scales: the mantissas are the integer units. */
+static xc_status apply_side_at_scale(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t n) {
+  xc__side *s = &b->side[si];
+  for (uint32_t i = 0; i < n; i++) {
+    int64_t k = (int64_t)lv[i].px_m, q = (int64_t)lv[i].qty_m;
+    if (UNLIKELY(k == 0)) return XC_ERANGE; /* price 0 is not a level */
+    xc_status st = side_set(b, s, si ? -k : k, q);
+    if (UNLIKELY(st != XC_OK)) return st;
+  }
+  return XC_OK;
+}
+
 xc_status xc__book_apply_levels(xc_book *b, const xc_depth_msg *msg) {
   pthread_mutex_lock(&b->mu);
-  xc_status st = apply_side(b, 0, msg->bids, msg->nbids);
-  if (st == XC_OK) st = apply_side(b, 1, msg->asks, msg->nasks);
+  xc_status st;
+  if (msg->at_scale && msg->px_scale == b->px_places && msg->qty_scale == b->qty_places) {
+    st = apply_side_at_scale(b, 0, msg->bids, msg->nbids);
+    if (st == XC_OK) st = apply_side_at_scale(b, 1, msg->asks, msg->nasks);
+  } else {
+    st = apply_side(b, 0, msg->bids, msg->nbids);
+    if (st == XC_OK) st = apply_side(b, 1, msg->asks, msg->nasks);
+  }
   if (UNLIKELY(st == NEED_RESCALE)) {
     /* rare: raise the scales, then apply the whole message again (absolute quantities make
      * re-applying the levels already applied harmless) */
@@ -888,6 +906,9 @@ xc_status xc_book_feed(xc_book *b, const char *msg, size_t len, int64_t recv_ns,
   if (!b || (!msg && len)) return XC_EINVAL;
   b->st.msgs++;
   xc_depth_msg m;
+  /* decode straight into the book's integer units where the numbers allow it */
+  b->dec.px_scale = b->px_places;
+  b->dec.qty_scale = b->qty_places;
   xc_status st = b->o.venue == XC_BOOK_BYBIT ? xc_depth_decode_bybit_ws(&b->dec, msg, len, &m)
                                              : xc_depth_decode_binance_ws(&b->dec, msg, len, &m);
   if (st != XC_OK) {

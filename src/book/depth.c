@@ -39,6 +39,7 @@ typedef struct scan {
   int64_t E, T, U1, U, PU, LUID, SEQ, TS, CTS, RETCODE;
   uint32_t b_off, b_n, a_off, a_n;
   xc_depth_msg *out;
+  bool off_scale;        /* a level number could not be given at the requested scale */
 } scan;
 
 static xc_status failf(scan *s, xc_status st, const char *what, const char *base) {
@@ -429,7 +430,8 @@ static xc_status grow(scan *s) {
 /* p: first byte after the opening quote; at least 24 readable bytes from p. Returns the byte
  * after the closing quote, or NULL to let the general path decide. One 16-byte window gives the
  * closing quote and every non-digit byte of the number at once (SSE2, baseline on x86-64). */
-static inline __attribute__((always_inline)) const char *fast_num(const char *p, uint64_t *m, int16_t *frac) {
+static inline __attribute__((always_inline)) const char *fast_num(const char *p, uint64_t *m, int16_t *frac,
+                                                                   int scale, bool *off_scale) {
   const uint64_t zeros = 0x3030303030303030ull;
   __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
   __m128i t = _mm_sub_epi8(v, _mm_set1_epi8('0'));
@@ -441,13 +443,31 @@ static inline __attribute__((always_inline)) const char *fast_num(const char *p,
   if (f - 1 >= 8 || len == 16) return NULL; /* no integer digit, more than 8, or no quote in 16 */
   uint64_t ip = swar8((load8(p) - zeros) << (8 * (8 - f)));
   if (f == len) {
-    *m = ip;
-    *frac = 0;
+    if (scale >= 0 && scale <= 8) {
+      *m = ip * pow10_u64[scale];
+      *frac = (int16_t)scale;
+    } else {
+      *m = ip;
+      *frac = 0;
+      if (scale >= 0) *off_scale = true;
+    }
     return p + len + 1;
   }
   uint32_t nf = len - f - 1;
   if (p[f] != '.' || (nd & (nd - 1)) || nf - 1 >= 8) return NULL; /* not a dot, two non-digits, no or >8 fraction digits */
-  uint64_t x = (load8(p + f + 1) - zeros) << (8 * (8 - nf));
+  uint64_t fw = load8(p + f + 1) - zeros; /* fraction digits in the low nf bytes, first digit lowest */
+  if (scale >= 0 && scale <= 8) {
+    /* At the scale: the digits past `scale` must be zeros; the first `scale` digits placed so the
+     * last lands in the top byte (absent digits are zero bytes, i.e. trailing zeros). */
+    uint64_t digits = nf == 8 ? fw : fw & ((1ull << (8 * nf)) - 1);
+    if (scale == 0 ? digits == 0 : (scale >= 8 || (digits >> (8 * scale)) == 0)) {
+      *m = ip * pow10_u64[scale] + (scale ? swar8(digits << (8 * (8 - scale))) : 0);
+      *frac = (int16_t)scale;
+      return p + len + 1;
+    }
+  }
+  if (scale >= 0) *off_scale = true;
+  uint64_t x = fw << (8 * (8 - nf));
   uint64_t val = ip;
   int fr = 0;
   if (x) {
@@ -461,21 +481,34 @@ static inline __attribute__((always_inline)) const char *fast_num(const char *p,
 }
 #else
 /* Without SSE2 every level takes the general path. */
-static inline const char *fast_num(const char *p, uint64_t *m, int16_t *frac) {
-  (void)p, (void)m, (void)frac;
+static inline const char *fast_num(const char *p, uint64_t *m, int16_t *frac, int scale, bool *off_scale) {
+  (void)p, (void)m, (void)frac, (void)scale, (void)off_scale;
   return NULL;
 }
 #endif
 
 /* At '[' of one level with at least 48 readable bytes: the compact form ["p","q"]. Returns the
  * byte after the level's ']' or NULL. */
-static inline __attribute__((always_inline)) const char *fast_level(const char *p, xc_depth_lvl *l) {
+static inline __attribute__((always_inline)) const char *fast_level(scan *s, const char *p, xc_depth_lvl *l) {
   if (p[0] != '[' || p[1] != '"') return NULL;
-  const char *q = fast_num(p + 2, &l->px_m, &l->px_frac);
+  const char *q = fast_num(p + 2, &l->px_m, &l->px_frac, s->d->px_scale, &s->off_scale);
   if (!q || q[0] != ',' || q[1] != '"') return NULL;
-  const char *r = fast_num(q + 2, &l->qty_m, &l->qty_frac);
+  const char *r = fast_num(q + 2, &l->qty_m, &l->qty_frac, s->d->qty_scale, &s->off_scale);
   if (!r || r[0] != ']') return NULL;
   return r + 1;
+}
+
+/* A normalised number (m, frac) given at `scale` when exact and m * 10^(scale - frac) fits int64;
+ * otherwise left as it is and the message is marked off scale. */
+static void to_scale(scan *s, uint64_t *m, int16_t *frac, int scale) {
+  uint64_t r;
+  if (*frac <= scale && scale - *frac < 19 && !__builtin_mul_overflow(*m, pow10_u64[scale - *frac], &r) &&
+      r <= (uint64_t)INT64_MAX) {
+    *m = r;
+    *frac = (int16_t)scale;
+  } else {
+    s->off_scale = true;
+  }
 }
 
 static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
@@ -498,7 +531,7 @@ static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
     }
     xc_depth_lvl *l = &s->d->lv[nlv];
     if (__builtin_expect(s->end - s->p >= 48, 1)) {
-      const char *e = fast_level(s->p, l);
+      const char *e = fast_level(s, s->p, l);
       if (__builtin_expect(e != NULL, 1)) {
         nlv++;
         s->p = e;
@@ -538,6 +571,8 @@ static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
     s->p++;
     WS(s);
     if ((st = lvl_num(s, &l->qty_m, &l->qty_frac)) != XC_OK) return st;
+    if (s->d->px_scale >= 0) to_scale(s, &l->px_m, &l->px_frac, s->d->px_scale);
+    if (s->d->qty_scale >= 0) to_scale(s, &l->qty_m, &l->qty_frac, s->d->qty_scale);
     WS(s);
     /* tolerate (and validate) extra elements after [price, qty] */
     while (s->p < s->end && *s->p == ',') {
@@ -704,6 +739,7 @@ static xc_status obj(scan *s, int depth) {
 void xc_depth_dec_init(xc_depth_dec *d) {
   memset(d, 0, sizeof *d);
   d->max_levels = 1u << 20;
+  d->px_scale = d->qty_scale = -1;
 }
 
 void xc_depth_dec_free(xc_depth_dec *d) {
@@ -809,6 +845,9 @@ static void finish(xc_depth_dec *d, xc_depth_msg *out, const scan *s) {
   out->nasks = s->a_n;
   out->bids = s->b_n ? d->lv + s->b_off : d->lv;
   out->asks = s->a_n ? d->lv + s->a_off : d->lv;
+  out->at_scale = d->px_scale >= 0 && d->qty_scale >= 0 && !s->off_scale;
+  out->px_scale = (int16_t)d->px_scale;
+  out->qty_scale = (int16_t)d->qty_scale;
 }
 
 /* Parses the whole document (one JSON value, object or not, plus trailing whitespace). */

@@ -58,12 +58,22 @@ typedef struct xc_depth_msg {
   uint32_t nbids, nasks;
   const xc_depth_lvl *bids; /* in message order */
   const xc_depth_lvl *asks;
+  /* true when the decoder was given scales (xc_depth_dec.px_scale/qty_scale >= 0) and every level
+   * number was produced at them: px_frac == px_scale, qty_frac == qty_scale, and each mantissa
+   * <= INT64_MAX, so the mantissas are the book's integer units as they stand. */
+  bool at_scale;
+  int16_t px_scale, qty_scale;
 } xc_depth_msg;
 
 typedef struct xc_depth_dec {
   xc_depth_lvl *lv;    /* scratch for levels, grown on demand and reused */
   uint32_t cap;
   uint32_t max_levels; /* bound on levels per message (default 1<<20); more fails XC_EFULL */
+  /* -1 (default): level numbers are normalised (trailing fractional zeros dropped). 0..18: numbers
+   * are given with exactly that many fractional digits where that is exact and the mantissa fits
+   * int64; any other number is normalised and clears the message's at_scale. Prices and
+   * quantities have separate scales; both must be >= 0 for at_scale. */
+  int px_scale, qty_scale;
   char err[96];        /* last error detail */
 } xc_depth_dec;
 

@@ -250,6 +250,102 @@ static void test_decode_binance(void **state) {
   xc_depth_dec_free(&d);
 }
 
+/* The decoder's fast paths (compact levels, the Binance depthUpdate layout, numbers at a fixed
+ * scale) must give exactly what the general path gives. Each number is tried as the first bid of
+ * a message long enough for the compact-level path, in both layouts, and checked against
+ * xc_depth_parse_num; then the same with whitespace (general path only). */
+static void decode_one(xc_depth_dec *d, const char *px, const char *qty, bool spaced, bool futures,
+                       xc_status *st, xc_depth_lvl *out, bool *at_scale) {
+  char msg[2048];
+  int l;
+  if (futures)
+    l = snprintf(msg, sizeof msg, "{\"stream\":\"btcusdt@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",\"E\":1,"
+                 "\"T\":2,\"s\":\"BTCUSDT\",\"U\":10,\"u\":12,\"pu\":9,\"b\":[");
+  else
+    l = snprintf(msg, sizeof msg, "{\"e\":\"depthUpdate\",\"E\":1,\"s\":\"BTCUSDT\",\"U\":10,\"u\":12,\"b\":[");
+  l += snprintf(msg + l, sizeof msg - (size_t)l, spaced ? "[ \"%s\" , \"%s\" ]" : "[\"%s\",\"%s\"]", px, qty);
+  for (int i = 0; i < 3; i++) l += snprintf(msg + l, sizeof msg - (size_t)l, ",[\"96999.99000000\",\"1.00000000\"]");
+  l += snprintf(msg + l, sizeof msg - (size_t)l, "],\"a\":[[\"97000.01000000\",\"2.50000000\"]]}%s", futures ? "}" : "");
+  xc_depth_msg m;
+  *st = xc_depth_decode_binance_ws(d, msg, (size_t)l, &m);
+  if (*st == XC_OK) {
+    assert_int_equal(m.kind, XC_DEPTH_DIFF);
+    assert_true(m.first_id == 10 && m.last_id == 12 && m.nbids == 4 && m.nasks == 1);
+    assert_true(futures ? m.prev_id == 9 && m.txn_ms == 2 : m.prev_id == XC_DEPTH_ABSENT);
+    *out = m.bids[0];
+    *at_scale = m.at_scale;
+  }
+}
+
+static bool same_value(uint64_t m1, int f1, uint64_t m2, int f2) {
+  xc_dec a = {(xc_dec_coef)m1, -f1}, b = {(xc_dec_coef)m2, -f2};
+  return xc_dec_eq(a, b);
+}
+
+static void test_decode_fast_paths(void **state) {
+  (void)state;
+  static const char *nums[] = {
+      "97000.01000000", "0.12345678", "12345678.12345678", "123456789.1", "1.123456789", "0.00000000",
+      "10", "0", "7", "00012.5000", "1.", ".5", "1e5", "1.2.3", "1a", "", "9999999999999999999",
+      "99999999999999999999", "0.000000000000000000000000000000000000001", "12345678", "1.10",
+      "\\u0031", "5.0", "1 ", "3.14159265"};
+  xc_depth_dec d;
+  xc_depth_dec_init(&d);
+  for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+    xc_depth_num ref;
+    xc_status rst = xc_depth_parse_num(nums[i], strlen(nums[i]), &ref);
+    for (int fut = 0; fut < 2; fut++)
+      for (int sp = 0; sp < 2; sp++)
+        for (int scaled = 0; scaled < 3; scaled++) {
+          d.px_scale = scaled == 0 ? -1 : scaled == 1 ? 2 : 8;
+          d.qty_scale = scaled == 0 ? -1 : 8;
+          xc_status st;
+          xc_depth_lvl lv;
+          bool at = false;
+          decode_one(&d, nums[i], "1.5", sp, fut, &st, &lv, &at);
+          if (rst != XC_OK) {
+            assert_int_not_equal(st, XC_OK);
+            continue;
+          }
+          assert_int_equal(st, XC_OK);
+          assert_true(same_value(lv.px_m, lv.px_frac, ref.m, ref.frac));
+          if (scaled == 0) {
+            assert_true(lv.px_m == ref.m && lv.px_frac == ref.frac); /* normalised */
+            assert_false(at);
+          } else if (at) {
+            assert_int_equal(lv.px_frac, d.px_scale);
+            assert_true(lv.qty_m == 150000000ull && lv.qty_frac == 8);
+          } else {
+            /* off scale only when the number is finer than the scale or too large */
+            assert_true(ref.frac > d.px_scale || ref.m > (uint64_t)INT64_MAX / 100000000ull);
+          }
+          /* quantities go through the same code */
+          decode_one(&d, "1.5", nums[i], sp, fut, &st, &lv, &at);
+          assert_int_equal(st, XC_OK);
+          assert_true(same_value(lv.qty_m, lv.qty_frac, ref.m, ref.frac));
+        }
+  }
+  /* scaled results, exactly */
+  d.px_scale = 2;
+  d.qty_scale = 8;
+  xc_status st;
+  xc_depth_lvl lv;
+  bool at;
+  decode_one(&d, "97000.01000000", "0.00000000", false, false, &st, &lv, &at);
+  assert_true(st == XC_OK && at && lv.px_m == 9700001 && lv.px_frac == 2 && lv.qty_m == 0 && lv.qty_frac == 8);
+  decode_one(&d, "97000.015", "1", false, false, &st, &lv, &at); /* finer than the scale */
+  assert_true(st == XC_OK && !at && lv.px_m == 97000015 && lv.px_frac == 3 && lv.qty_m == 100000000);
+  d.px_scale = 0;
+  decode_one(&d, "12.000", "1", true, true, &st, &lv, &at);
+  /* this level is at scale 0; the message is not (its other prices have cents) */
+  assert_true(st == XC_OK && !at && lv.px_m == 12 && lv.px_frac == 0 && lv.qty_m == 100000000);
+  /* the layout fast path gives up on a leading zero and the general path rejects it */
+  const char *lz = "{\"e\":\"depthUpdate\",\"E\":01,\"s\":\"X\",\"U\":1,\"u\":2,\"b\":[],\"a\":[]}";
+  xc_depth_msg m;
+  assert_int_equal(xc_depth_decode_binance_ws(&d, lz, strlen(lz), &m), XC_EPARSE);
+  xc_depth_dec_free(&d);
+}
+
 static void test_decode_bybit(void **state) {
   (void)state;
   xc_depth_dec d;
@@ -835,6 +931,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse_num),
       cmocka_unit_test(test_decode_binance),
+      cmocka_unit_test(test_decode_fast_paths),
       cmocka_unit_test(test_decode_bybit),
       cmocka_unit_test(test_spot_sync_and_live),
       cmocka_unit_test(test_spot_gap_resync),

@@ -489,13 +489,50 @@ static inline const char *fast_num(const char *p, uint64_t *m, int16_t *frac, in
 
 /* At '[' of one level with at least 48 readable bytes: the compact form ["p","q"]. Returns the
  * byte after the level's ']' or NULL. */
-static inline __attribute__((always_inline)) const char *fast_level(scan *s, const char *p, xc_depth_lvl *l) {
+static inline __attribute__((always_inline)) const char *fast_level(const char *p, xc_depth_lvl *l, int ps, int qs,
+                                                                     bool *off_scale) {
   if (p[0] != '[' || p[1] != '"') return NULL;
-  const char *q = fast_num(p + 2, &l->px_m, &l->px_frac, s->d->px_scale, &s->off_scale);
+  const char *q = fast_num(p + 2, &l->px_m, &l->px_frac, ps, off_scale);
   if (!q || q[0] != ',' || q[1] != '"') return NULL;
-  const char *r = fast_num(q + 2, &l->qty_m, &l->qty_frac, s->d->qty_scale, &s->off_scale);
+  const char *r = fast_num(q + 2, &l->qty_m, &l->qty_frac, qs, off_scale);
   if (!r || r[0] != ']') return NULL;
   return r + 1;
+}
+
+/* Runs of compact levels, with the state in locals. Called where a level may start; stores
+ * levels from index *nlv on and returns where it stopped: */
+enum { RUN_AT_LEVEL, RUN_AFTER_LEVEL, RUN_CLOSED };
+/* RUN_AT_LEVEL: s->p where a level may start (nothing consumed, or up to a ',');
+ * RUN_AFTER_LEVEL: s->p just after a level's ']' that is followed by neither ',' nor ']';
+ * RUN_CLOSED: the side's closing ']' consumed. */
+static inline int fast_levels(scan *s, uint32_t *nlv) {
+  const char *p = s->p, *end = s->end;
+  xc_depth_lvl *lv = s->d->lv;
+  uint32_t n = *nlv, cap = s->d->cap;
+  const int ps = s->d->px_scale, qs = s->d->qty_scale;
+  bool off = false;
+  int at = RUN_AT_LEVEL;
+  while (__builtin_expect(end - p >= 48 && n < cap, 1)) {
+    const char *e = fast_level(p, &lv[n], ps, qs, &off);
+    if (__builtin_expect(!e, 0)) break;
+    n++;
+    if (__builtin_expect(*e == ',', 1)) {
+      p = e + 1;
+      continue;
+    }
+    if (*e == ']') {
+      p = e + 1;
+      at = RUN_CLOSED;
+    } else {
+      p = e;
+      at = RUN_AFTER_LEVEL;
+    }
+    break;
+  }
+  s->p = p;
+  s->off_scale |= off;
+  *nlv = n;
+  return at;
 }
 
 /* A normalised number (m, frac) given at `scale` when exact and m * 10^(scale - frac) fits int64;
@@ -525,41 +562,29 @@ static xc_status levels(scan *s, int depth, uint32_t *off, uint32_t *cnt) {
   }
   xc_status st;
   for (;;) {
+    int at = fast_levels(s, &nlv);
+    if (at == RUN_CLOSED) {
+      s->nlv = nlv;
+      *cnt = nlv - first;
+      return XC_OK;
+    }
+    if (at == RUN_AFTER_LEVEL) {
+      WS(s);
+      if (s->p >= s->end) return XC_EPARSE;
+      if (*s->p == ']') {
+        s->p++;
+        s->nlv = nlv;
+        *cnt = nlv - first;
+        return XC_OK;
+      }
+      if (*s->p != ',') return XC_EPARSE;
+      s->p++;
+    }
     if (nlv == s->d->cap) {
       s->nlv = nlv;
       if ((st = grow(s)) != XC_OK) return st;
     }
     xc_depth_lvl *l = &s->d->lv[nlv];
-    if (__builtin_expect(s->end - s->p >= 48, 1)) {
-      const char *e = fast_level(s, s->p, l);
-      if (__builtin_expect(e != NULL, 1)) {
-        nlv++;
-        s->p = e;
-        if (*e == ',') {
-          s->p++;
-          continue;
-        }
-        if (*e == ']') {
-          s->p++;
-          s->nlv = nlv;
-          *cnt = nlv - first;
-          return XC_OK;
-        }
-        WS(s);
-        if (s->p >= s->end) return XC_EPARSE;
-        if (*s->p == ',') {
-          s->p++;
-          continue;
-        }
-        if (*s->p == ']') {
-          s->p++;
-          s->nlv = nlv;
-          *cnt = nlv - first;
-          return XC_OK;
-        }
-        return XC_EPARSE;
-      }
-    }
     WS(s);
     if (s->p >= s->end) return XC_EPARSE;
     if (*s->p != '[') return XC_ETYPE;

@@ -368,7 +368,15 @@ xc_status xc__client_rest_get(xc_client *c, xc_venue v, xc_market m, const char 
                              : XC_OK;
   if (st) {
     free(r);
-    return xc__client_fail(c, st, "%s: local rate-limit budget (retry in %lld ms)", path_query, (long long)wait);
+    if (st == XC_EINVAL)
+      return xc__client_fail(c, st, "%s: request weight %u exceeds the venue's request-weight limit: it can never be sent",
+                             path_query, weight);
+    if (st == XC_EBANNED || st == XC_ERATELIMIT)
+      return xc__client_fail(c, st, "%s: %s, %lld ms left", path_query,
+                             st == XC_EBANNED ? "the venue banned this IP (418)" : "backing off after a 429",
+                             (long long)wait);
+    return xc__client_fail(c, st, "%s: request weight %u does not fit the local rate-limit budget now (fits in %lld ms)",
+                           path_query, weight, (long long)wait);
   }
   if (wait > 0) {
     r->timer = xc__timer_new(c->eng, delayed_fire, r);

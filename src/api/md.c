@@ -151,12 +151,16 @@ static void fetch_snapshot(xc__md_stream *s, uint32_t weight) {
     s->pending++;
     return;
   }
-  char what[256];
-  snprintf(what, sizeof what, "%s %s: depth snapshot not sent: %s", xc_venue_name(s->conn->v), s->symbol,
-           xc_status_str(st));
+  /* Not admitted (rate_limit_fail_fast and no budget now, a weight above the venue's limit, a
+   * ban): say so with the limiter's detail, then try again later on the timer (1 s; 60 s for a
+   * weight that can never fit until the venue announces other limits). */
+  uint32_t retry_ms = st == XC_EINVAL ? 60000 : 1000;
+  char what[448];
+  snprintf(what, sizeof what, "%s %s: depth snapshot (limit %u, weight %u) not sent: %s: %s; retrying in %u ms",
+           xc_venue_name(s->conn->v), s->symbol, s->snap_limit, weight, xc_status_str(st), xc_client_errmsg(c),
+           retry_ms);
   emit_error(c, s, st, what);
-  /* Try again later (the budget frees up); the timer path retries through snapshot_failed. */
-  if (s->snap_timer) xc__timer_start(s->snap_timer, 1000, 0);
+  if (s->snap_timer) xc__timer_start(s->snap_timer, retry_ms, 0);
 }
 
 static void snap_timer_fire(xc__timer *t, void *arg) {

@@ -16,12 +16,24 @@ void xc__bn_limits_init(xc__bn_limits *l, bool futures, unsigned pct) {
   l->order_limit_short = scale(futures ? 300 : 100, pct);
   l->order_limit_long = scale(futures ? 1200 : 200000, pct);
   l->ban_ms = 120000;
+  l->weight_window_ms = 60000;
+}
+
+static int64_t wwin(const xc__bn_limits *l) { return l->weight_window_ms > 0 ? l->weight_window_ms : 60000; }
+
+void xc__bn_limits_weight_interval(const xc__bn_limits *l, const char **interval, int64_t *num, char *suffix,
+                                   size_t cap) {
+  int64_t w = wwin(l);
+  bool min = w % 60000 == 0;
+  *interval = min ? "MINUTE" : "SECOND";
+  *num = min ? w / 60000 : (w + 999) / 1000;
+  if (suffix) snprintf(suffix, cap, "%lld%c", (long long)*num, min ? 'M' : 'S');
 }
 
 static int64_t long_win_ms(const xc__bn_limits *l) { return l->futures ? 60000 : 86400000; }
 
 static void roll(xc__bn_limits *l, int64_t now) {
-  int64_t w = now - now % 60000;
+  int64_t w = now - now % wwin(l);
   if (w != l->w_win) {
     l->w_win = w;
     l->w_used = 0;
@@ -61,10 +73,16 @@ void xc__bn_limits_charge(xc__bn_limits *l, int64_t now, int weight, bool is_ord
     }
     v->http = 429;
     v->code = -1003;
-    v->retry_after_s = (l->w_win + 60000 - now + 999) / 1000;
-    snprintf(v->msg, sizeof v->msg,
-             "Too many requests; current limit of IP(127.0.0.1) is %lld requests per minute. Please use the "
-             "websocket for live updates to avoid polling the API.", (long long)l->weight_limit);
+    v->retry_after_s = (l->w_win + wwin(l) - now + 999) / 1000;
+    if (wwin(l) == 60000)
+      snprintf(v->msg, sizeof v->msg,
+               "Too many requests; current limit of IP(127.0.0.1) is %lld requests per minute. Please use the "
+               "websocket for live updates to avoid polling the API.", (long long)l->weight_limit);
+    else
+      snprintf(v->msg, sizeof v->msg,
+               "Too many requests; current limit of IP(127.0.0.1) is %lld requests per %lld seconds. Please use "
+               "the websocket for live updates to avoid polling the API.", (long long)l->weight_limit,
+               (long long)(wwin(l) / 1000));
     return;
   }
   l->w_used += weight;
@@ -97,7 +115,7 @@ void xc__bn_limits_order_filled(xc__bn_limits *l, int64_t now) {
 }
 
 int64_t xc__bn_limits_used_weight(const xc__bn_limits *l, int64_t now) {
-  return now - now % 60000 == l->w_win ? l->w_used : 0;
+  return now - now % wwin(l) == l->w_win ? l->w_used : 0;
 }
 int64_t xc__bn_limits_orders_short(const xc__bn_limits *l, int64_t now) {
   return now - now % 10000 == l->o_short_win ? l->o_short : 0;

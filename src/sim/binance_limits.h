@@ -10,11 +10,13 @@
 #define XC_SIM_BINANCE_LIMITS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct xc__bn_limits {
   bool futures;
-  int64_t weight_limit;      /* per minute */
+  int64_t weight_limit;      /* per weight window */
+  int64_t weight_window_ms;  /* REQUEST_WEIGHT window: 60000 (Binance), shorter via admin rate_limit */
   int64_t order_limit_short; /* per 10 s */
   int64_t order_limit_long;  /* per day (spot) / per minute (futures) */
   int64_t w_win, w_used;
@@ -35,6 +37,11 @@ typedef struct xc__bn_verdict {
   int64_t retry_after_s; /* for the Retry-After header */
   char msg[240];
 } xc__bn_verdict;
+
+/* The REQUEST_WEIGHT window as exchangeInfo names it ("MINUTE" 1, or "SECOND" n) and the suffix
+ * of its X-MBX-USED-WEIGHT-<suffix> header ("1M", "2S"). */
+void xc__bn_limits_weight_interval(const xc__bn_limits *l, const char **interval, int64_t *num, char *suffix,
+                                   size_t cap);
 
 /* Charges one request of `weight` at now_ms (orders add to the order counts when is_order).
  * Fills v: http 0 when allowed. */

@@ -176,7 +176,10 @@ static void rate_limits(bn_ctx *c) {
   xc_jw_arr_begin(&c->w);
   struct rl_t { const char *t, *iv; int n; int64_t lim; } rl[4];
   int n = 0;
-  rl[n++] = (struct rl_t){"REQUEST_WEIGHT", "MINUTE", 1, l->weight_limit};
+  const char *wiv;
+  int64_t wnum;
+  xc__bn_limits_weight_interval(l, &wiv, &wnum, NULL, 0);
+  rl[n++] = (struct rl_t){"REQUEST_WEIGHT", wiv, (int)wnum, l->weight_limit};
   rl[n++] = (struct rl_t){"ORDERS", "SECOND", 10, l->order_limit_short};
   rl[n++] = (struct rl_t){"ORDERS", c->fut ? "MINUTE" : "DAY", 1, l->order_limit_long};
   if (!c->fut) rl[n++] = (struct rl_t){"RAW_REQUESTS", "MINUTE", 5, xc__sim_limit(c->st->sim, 300000)};
@@ -1032,7 +1035,12 @@ static void send_err(bn_ctx *c) {
 
 static void limit_headers(bn_ctx *c, bool order_ok) {
   xc__bn_limits *l = &c->st->lim[c->fut];
-  xc__sim_resp_header(c->resp, "X-MBX-USED-WEIGHT-1M", "%lld", (long long)xc__bn_limits_used_weight(l, c->now));
+  const char *wiv;
+  int64_t wnum;
+  char suffix[24], name[48];
+  xc__bn_limits_weight_interval(l, &wiv, &wnum, suffix, sizeof suffix);
+  snprintf(name, sizeof name, "X-MBX-USED-WEIGHT-%s", suffix);
+  xc__sim_resp_header(c->resp, name, "%lld", (long long)xc__bn_limits_used_weight(l, c->now));
   if (order_ok) {
     xc__sim_resp_header(c->resp, "X-MBX-ORDER-COUNT-10S", "%lld", (long long)xc__bn_limits_orders_short(l, c->now));
     xc__sim_resp_header(c->resp, c->fut ? "X-MBX-ORDER-COUNT-1M" : "X-MBX-ORDER-COUNT-1D", "%lld",
@@ -1058,12 +1066,14 @@ static void http_entry(const xc__sim_req *req, xc__sim_resp *resp, void *user) {
   /* rate limits first: even refused requests are charged */
   xc__bn_limits *l = &st->lim[c.fut];
   l->weight_limit = xc__sim_limit(st->sim, c.fut ? 2400 : 6000);
+  l->weight_window_ms = xc__sim_weight_window_ms(st->sim);
   l->order_limit_short = xc__sim_limit(st->sim, c.fut ? 300 : 100);
   l->order_limit_long = xc__sim_limit(st->sim, c.fut ? 1200 : 200000);
   int weight = r->wfn ? r->wfn(&c) : r->weight;
   xc__bn_verdict v;
   xc__bn_limits_charge(l, c.now, weight, r->is_order, &v);
   if (v.http) {
+    xc__sim_note_limited(st->sim);
     c.e.code = v.code;
     c.e.http = v.http;
     snprintf(c.e.msg, sizeof c.e.msg, "%s", v.msg);

@@ -71,10 +71,13 @@ xc_status xc__sim_binance_ed25519_pem(const char *api_secret, char *out, size_t 
 
 static void rate_limits(req_ctx *c, xc_buf *out) {
   xc__bn_limits *l = &c->st->lim[c->ss->fut];
+  const char *wiv;
+  int64_t wnum;
+  xc__bn_limits_weight_interval(l, &wiv, &wnum, NULL, 0);
   xc_buf_printf(out,
-                ",\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\",\"intervalNum\":1,"
+                ",\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"%s\",\"intervalNum\":%lld,"
                 "\"limit\":%lld,\"count\":%lld}",
-                (long long)l->weight_limit, (long long)xc__bn_limits_used_weight(l, c->now));
+                wiv, (long long)wnum, (long long)l->weight_limit, (long long)xc__bn_limits_used_weight(l, c->now));
   if (c->is_order)
     xc_buf_printf(out,
                   ",{\"rateLimitType\":\"ORDERS\",\"interval\":\"SECOND\",\"intervalNum\":10,\"limit\":%lld,\"count\":%lld}"
@@ -491,6 +494,7 @@ static void on_text(xc__sim_ws *ws, const char *data, size_t len, void *user) {
   c->weight = method_weight(c->method, &c->is_order);
   xc__bn_limits *l = &st->lim[ss->fut];
   l->weight_limit = xc__sim_limit(st->sim, ss->fut ? 2400 : 6000);
+  l->weight_window_ms = xc__sim_weight_window_ms(st->sim);
   l->order_limit_short = xc__sim_limit(st->sim, ss->fut ? 300 : 100);
   l->order_limit_long = xc__sim_limit(st->sim, ss->fut ? 1200 : 200000);
   xc__bn_verdict vd;

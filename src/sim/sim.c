@@ -56,6 +56,9 @@ int64_t xc__sim_limit(const xc_sim *sim, int64_t real_limit) {
   return v < 1 ? 1 : v;
 }
 
+int64_t xc__sim_weight_window_ms(const xc_sim *sim) { return sim->weight_window_ms ? sim->weight_window_ms : 60000; }
+void xc__sim_note_limited(xc_sim *sim) { sim->http_limited++; }
+
 /* ---- timers ------------------------------------------------------------------------------- */
 
 static void timer_cb(uv_timer_t *t) {

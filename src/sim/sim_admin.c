@@ -180,7 +180,7 @@ static xc_status instrument_cmd(xc_sim *sim, xc_json *j, xc_buf *out) {
 static const char *help_text =
     "{\"commands\":[\"drop_ws\",\"stall_ws {conn_id,stall}\",\"connections\","
     "\"book_gap {venue,symbol,n}\",\"book_cross {venue,symbol,kind}\",\"instrument {venue,kind,symbol,tick_size,min_notional,min_qty,max_qty,status}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n}\","
-    "\"latency {ms}\",\"clock_shift {ms}\",\"rate_limit {pct}\","
+    "\"latency {ms}\",\"clock_shift {ms}\",\"rate_limit {pct,window_s}\","
     "\"venue_fault {venue,kind,symbol}\",\"book {venue,kind,symbol,depth}\",\"bg_step {n}\","
     "\"bg_pause {pause}\",\"deposit {venue,kind,asset,amount}\",\"markets\",\"stats\",\"reset_faults\"]}";
 
@@ -283,10 +283,13 @@ xc_status xc__sim_admin_run(xc_sim *sim, const char *name, const char *args, siz
     }
   } else if (!strcmp(name, "rate_limit")) {
     int64_t pct = arg_i64(&j, "pct", 100);
-    if (pct < 1 || pct > 100000) st = XC_EINVAL;
+    int64_t win = arg_i64(&j, "window_s", 60);
+    if (pct < 1 || pct > 100000 || win < 1 || win > 3600) st = XC_EINVAL;
     else {
       sim->rate_pct = (uint32_t)pct;
-      xc_buf_printf(out, "{\"pct\":%u}", sim->rate_pct);
+      /* Binance REQUEST_WEIGHT window: exchangeInfo announces it, X-MBX-USED-WEIGHT-<n>S counts it */
+      sim->weight_window_ms = win == 60 ? 0 : (uint32_t)win * 1000u;
+      xc_buf_printf(out, "{\"pct\":%u,\"window_s\":%lld}", sim->rate_pct, (long long)win);
     }
   } else if (!strcmp(name, "venue_fault")) {
     int v = arg_venue(&j);
@@ -375,15 +378,17 @@ xc_status xc__sim_admin_run(xc_sim *sim, const char *name, const char *args, siz
   } else if (!strcmp(name, "stats")) {
     xc_buf_printf(out,
                   "{\"trades\":%" PRIu64 ",\"trade_hash\":\"%016" PRIx64 "\",\"ws_msgs\":%" PRIu64
-                  ",\"ws_open\":%d,\"conns\":%d,\"server_time\":%" PRId64 "}",
+                  ",\"ws_open\":%d,\"conns\":%d,\"server_time\":%" PRId64
+                  ",\"http_limited\":%" PRIu64 "}",
                   sim->trades_total, sim->trade_hash, sim->ws_msgs, sim->nws, sim->nconns,
-                  xc__sim_now_ms(sim));
+                  xc__sim_now_ms(sim), sim->http_limited);
   } else if (!strcmp(name, "reset_faults")) {
     sim->dup_n = sim->reorder_n = 0;
     sim->http_fault_n = 0;
     sim->latency_ms = 0;
     sim->clock_shift_ms = 0;
     sim->rate_pct = sim->opts.rate_limit_pct;
+    sim->weight_window_ms = 0;
     stall_ctx c = {.id = 0, .stall = false};
     xc__sim_ws_each(sim, XC_SIM_EP_COUNT, stall_one, &c);
     xc_buf_puts(out, "{\"ok\":true}");

@@ -292,6 +292,8 @@ struct xc_sim {
   int64_t clock_shift_ms;
   uint64_t fe_rng;
   uint32_t rate_pct;
+  uint32_t weight_window_ms;  /* Binance REQUEST_WEIGHT window (admin rate_limit window_s); 0 = 60 s */
+  uint64_t http_limited;      /* REST requests refused by a rate limit (429 / 418) */
   int bg_max_orders;    /* background orders per market (400) */
   uint32_t latency_ms;
   int http_fault_status, http_fault_n;

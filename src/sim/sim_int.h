@@ -63,6 +63,10 @@ uint64_t xc__sim_rand(xc_sim *sim);
 /* Scales a real venue limit by the current rate-limit percentage (admin "rate_limit");
  * never returns less than 1 for a positive input. */
 int64_t xc__sim_limit(const xc_sim *sim, int64_t real_limit);
+/* Binance's REQUEST_WEIGHT window in ms (60000 unless admin rate_limit set window_s). */
+int64_t xc__sim_weight_window_ms(const xc_sim *sim);
+/* Counts one REST request refused by a rate limit (429 / 418), for the admin stats. */
+void xc__sim_note_limited(xc_sim *sim);
 
 /* Fixed-window counter for rate-limit accounting (e.g. weight per minute, orders per 10 s). */
 typedef struct xc__sim_window {

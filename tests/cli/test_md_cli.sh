@@ -44,14 +44,15 @@ elif kind == "trades":
     for o in t:
         assert o["symbol"] == "BTC/USDT:USDT" and o["market"] == "linear"
         assert isdec(o["price"]) and isdec(o["qty"]) and o["taker_side"] in ("buy", "sell")
-elif kind == "book":
+elif kind in ("book", "book_full"):
+    cap = 5 if kind == "book" else 10
     st = [o for o in objs if o["type"] == "book_state"]
     assert any(o["state"] == "LIVE" and o["reason"] == "synced" for o in st), st
     bk = [o for o in objs if o["type"] == "book"]
     assert len(bk) >= 3
     for o in bk:
         assert o["state"] == "LIVE"
-        assert 0 < len(o["bids"]) <= 5 and 0 < len(o["asks"]) <= 5
+        assert 0 < len(o["bids"]) <= cap and 0 < len(o["asks"]) <= cap, (cap, o)
         for side in ("bids", "asks"):
             for lv in o[side]:
                 assert isinstance(lv, list) and len(lv) == 2 and isdec(lv[0]) and isdec(lv[1]), lv
@@ -74,8 +75,14 @@ timeout 30 "$x" ticker --sim --json --bbo --symbol BTC/USDT --count 3 --duration
 check "$tmp/bbo" bbo
 timeout 30 "$x" trades --sim --json --symbol BTC/USDT:USDT --count 5 --duration 20 >"$tmp/tr" || fail "trades exit $?"
 check "$tmp/tr" trades
+# --depth 5: a 5-level book (Binance's partial-depth stream, as xc_sub_opts.depth = 5)
 timeout 30 "$x" book --sim --json --symbol BTC/USDT --depth 5 --count 3 --duration 20 >"$tmp/bk" || fail "book exit $?"
 check "$tmp/bk" book
+timeout 30 "$x" book --sim --json --symbol BTC/USDT:USDT --depth 5 --count 3 --duration 20 >"$tmp/bkf" || fail "book usdm exit $?"
+check "$tmp/bkf" book
+# no --depth: the full diff-synchronised book, 10 levels printed
+timeout 30 "$x" book --sim --json --symbol ETH/USDT --count 3 --duration 20 >"$tmp/bkfull" || fail "book full exit $?"
+check "$tmp/bkfull" book_full
 
 # a separately running simulator, reached through --endpoints FILE
 "$x" sim --seed 3 >"$tmp/simout" 2>/dev/null &

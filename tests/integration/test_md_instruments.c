@@ -3,9 +3,13 @@
  * them (tick size, min notional, min quantity, status); a client with a short
  * instruments_refresh_ms must pick each change up by itself, and the rounding / validation
  * helpers applied to the refreshed instrument must follow the new rules (an order valid under the
- * old rules is refused under the new ones and the other way round). */
+ * old rules is refused under the new ones and the other way round), and so must the order path's
+ * pre-send validation (off the new grid or on a halted market: refused before sending; on the
+ * new grid: accepted by the venue). */
 #include "md_harness.h"
 #include "tscale.h"
+
+#include "xconn/trading.h"
 
 static xc_client *client_new(xc_sim *sim, h_rec *r, uint32_t refresh_ms) {
   memset(r, 0, sizeof *r);
@@ -13,6 +17,8 @@ static xc_client *client_new(xc_sim *sim, h_rec *r, uint32_t refresh_ms) {
   xc_client_opts o;
   xc_client_opts_default(&o);
   o.endpoints_json = xc_sim_endpoints_json(sim);
+  xc_credentials k = {.api_key = xc_sim_api_key(sim), .api_secret = xc_sim_api_secret(sim)};
+  o.binance = &k; /* copied */
   o.on_event = h_on_event;
   o.user = r;
   o.instruments_refresh_ms = refresh_ms;
@@ -130,6 +136,32 @@ static void test_refresh_rules(void **st) {
   assert_int_equal(xc_instrument_check(&old, p_new, mid, false), XC_OK);
   assert_int_equal(xc_instrument_check(&now, p_new, mid, false), XC_EFILTER);
 
+  /* the order path validates against the refreshed rules before sending: off the new grid it is
+   * refused locally (XC_EFILTER, naming the new tick); on it the venue accepts it (then cancel) */
+  xc_order_req q;
+  memset(&q, 0, sizeof q);
+  q.venue = XC_VENUE_BINANCE;
+  q.symbol = "BTC/USDT";
+  q.side = XC_SIDE_BUY;
+  q.type = XC_ORDER_LIMIT;
+  q.tif = XC_TIF_GTC;
+  q.price = p_old;
+  q.qty = big;
+  xc_order o;
+  xc_venue_error ve;
+  memset(&ve, 0, sizeof ve);
+  xc_status pst = xc_order_place_sync(c, &q, 0, &o, &ve);
+  char want_tick[80];
+  snprintf(want_tick, sizeof want_tick, "tick size %s", t2);
+  if (pst != XC_EFILTER || !strstr(xc_client_errmsg(c), want_tick))
+    fail_msg("order off the new grid: %s (%lld %s) %s", xc_status_str(pst), (long long)ve.code, ve.msg,
+             xc_client_errmsg(c));
+  q.price = p_new;
+  pst = xc_order_place_sync(c, &q, 0, &o, &ve);
+  if (pst) fail_msg("order on the new grid: %s (%lld %s)", xc_status_str(pst), (long long)ve.code, ve.msg);
+  xc_order_ref ref = {.venue = XC_VENUE_BINANCE, .symbol = "BTC/USDT", .order_id = o.order_id};
+  assert_int_equal(xc_order_cancel_sync(c, &ref, 0, &o, NULL), XC_OK);
+
   /* status on USD-M: HALT is picked up (HALTED), then TRADING again: the refresh keeps running */
   xc_instrument f;
   assert_int_equal(xc_instrument_get(c, XC_VENUE_BINANCE, "ETH/USDT:USDT", &f), XC_OK);
@@ -137,6 +169,12 @@ static void test_refresh_rules(void **st) {
   admin(sim, "{\"venue\":\"binance\",\"kind\":\"linear\",\"symbol\":\"ETHUSDT\",\"status\":\"HALT\"}");
   xc_instrument_status want = XC_INSTR_HALTED;
   assert_true(wait_instr(c, "ETH/USDT:USDT", status_is, &want, 5000, &f));
+  /* a halted market takes no orders: refused before sending (the simulator would answer -2010) */
+  q.symbol = "ETH/USDT:USDT";
+  q.price = mul(f.tick_size, D("1000"));
+  q.qty = qty_for(mul(f.min_notional, D("2")), q.price, f.step_size);
+  assert_int_equal(xc_order_place_sync(c, &q, 0, &o, NULL), XC_EFILTER);
+  assert_non_null(strstr(xc_client_errmsg(c), "not trading"));
   admin(sim, "{\"venue\":\"binance\",\"kind\":\"linear\",\"symbol\":\"ETHUSDT\",\"status\":\"TRADING\"}");
   want = XC_INSTR_TRADING;
   assert_true(wait_instr(c, "ETH/USDT:USDT", status_is, &want, 5000, &f));

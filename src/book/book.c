@@ -362,21 +362,44 @@ static inline uint32_t find(const int64_t *key, uint32_t n, int64_t k) {
   return base;
 }
 
+/* Removes every tombstone (one pass) and republishes the side. */
+static void compact(xc__side *s) {
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < s->n; i++) {
+    if (!s->qty[i]) continue;
+    s->key[m] = s->key[i];
+    s->qty[m] = s->qty[i];
+    m++;
+  }
+  s->n = m;
+  s->dirty = 0;
+}
+
+/* Tombstones allowed before a compaction: few enough that the top window of the search stays
+ * mostly live levels, many enough that a book whose top levels come and go never compacts. */
+static inline bool too_many_tombstones(const xc__side *s) { return s->n - s->live > 32 + s->live / 8; }
+
 static inline __attribute__((always_inline)) xc_status side_set(xc_book *b, xc__side *s, int64_t k, int64_t q) {
   uint32_t n = s->n;
   uint32_t i = find(s->key, n, k);
-  if (i < n && s->key[i] == k) {
+  if (LIKELY(i < n && s->key[i] == k)) {
+    /* the price is held (live or tombstone): update, delete, revive or absent delete, all
+     * without a data-dependent branch */
+    int64_t old = s->qty[i];
+    s->qty[i] = q;
+    s->live = s->live + (uint32_t)(q != 0) - (uint32_t)(old != 0);
+    b->st.deletes_absent += (uint64_t)((old == 0) & (q == 0));
     uint32_t d = n - 1 - i;
-    if (d < s->dirty) s->dirty = d;
-    if (q) {
-      s->qty[i] = q;
-    } else {
-      uint32_t tail = n - i - 1;
-      if (tail) {
-        memmove(s->key + i, s->key + i + 1, tail * sizeof(int64_t));
-        memmove(s->qty + i, s->qty + i + 1, tail * sizeof(int64_t));
+    s->dirty = d < s->dirty ? d : s->dirty;
+    if (UNLIKELY(!q)) {
+      if (d == 0) {
+        /* the top was deleted: drop it and any tombstones under it */
+        do n--;
+        while (n && !s->qty[n - 1]);
+        s->n = n;
+      } else if (UNLIKELY(too_many_tombstones(s))) {
+        compact(s);
       }
-      s->n = n - 1;
     }
     return XC_OK;
   }
@@ -385,10 +408,15 @@ static inline __attribute__((always_inline)) xc_status side_set(xc_book *b, xc__
     return XC_OK;
   }
   if (UNLIKELY(n == s->cap)) {
-    if (n < b->o.max_levels) {
+    if (n > s->live) {
+      compact(s);
+      n = s->n;
+      i = find(s->key, n, k);
+    }
+    if (n == s->cap && n < b->o.max_levels) {
       xc_status st = side_reserve(b, s, n + 1);
       if (st != XC_OK) return st;
-    } else {
+    } else if (n == s->cap) {
       /* full: evict the worst level (index 0) to make room for a better one */
       b->st.levels_evicted++;
       if (i == 0) return XC_OK;
@@ -409,6 +437,7 @@ static inline __attribute__((always_inline)) xc_status side_set(xc_book *b, xc__
   s->key[i] = k;
   s->qty[i] = q;
   s->n = n + 1;
+  s->live++;
   return XC_OK;
 }
 
@@ -443,6 +472,7 @@ static xc_status apply_side_at_scale(xc_book *b, int si, const xc_depth_lvl *lv,
 
 xc_status xc__book_apply_levels(xc_book *b, const xc_depth_msg *msg) {
   pthread_mutex_lock(&b->mu);
+  const uint64_t absent0 = b->st.deletes_absent, evicted0 = b->st.levels_evicted;
   xc_status st;
   if (msg->at_scale && msg->px_scale == b->px_places && msg->qty_scale == b->qty_places) {
     st = apply_side_at_scale(b, 0, msg->bids, msg->nbids);
@@ -453,7 +483,9 @@ xc_status xc__book_apply_levels(xc_book *b, const xc_depth_msg *msg) {
   }
   if (UNLIKELY(st == NEED_RESCALE)) {
     /* rare: raise the scales, then apply the whole message again (absolute quantities make
-     * re-applying the levels already applied harmless) */
+     * re-applying the levels already applied harmless; the counters they moved are put back) */
+    b->st.deletes_absent = absent0;
+    b->st.levels_evicted = evicted0;
     st = fit_scales(b, msg);
     if (st == XC_OK) st = apply_side(b, 0, msg->bids, msg->nbids);
     if (st == XC_OK) st = apply_side(b, 1, msg->asks, msg->nasks);
@@ -469,7 +501,7 @@ xc_status xc__book_apply_levels(xc_book *b, const xc_depth_msg *msg) {
 
 void xc__book_clear(xc_book *b) {
   pthread_mutex_lock(&b->mu);
-  b->side[0].n = b->side[1].n = 0;
+  b->side[0].n = b->side[1].n = b->side[0].live = b->side[1].live = 0;
   b->side[0].dirty = b->side[1].dirty = 0;
   pthread_mutex_unlock(&b->mu);
   xc__book_publish(b);
@@ -534,16 +566,16 @@ static xc_status load_side(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t 
       s->qty[i] = s->qty[j];
       s->qty[j] = t;
     }
-    s->n = m;
+    s->n = s->live = m;
     return XC_OK;
   }
-  s->n = 0;
+  s->n = s->live = 0;
   return apply_side(b, si, lv, n);
 }
 
 xc_status xc__book_load(xc_book *b, const xc_depth_msg *msg) {
   pthread_mutex_lock(&b->mu);
-  b->side[0].n = b->side[1].n = 0;
+  b->side[0].n = b->side[1].n = b->side[0].live = b->side[1].live = 0;
   b->side[0].dirty = b->side[1].dirty = 0;
   xc_status st = fit_scales(b, msg);
   if (st == XC_OK) st = load_side(b, 0, msg->bids, msg->nbids);
@@ -552,7 +584,7 @@ xc_status xc__book_load(xc_book *b, const xc_depth_msg *msg) {
     b->last_id = msg->last_id;
     if (msg->event_ms != XC_DEPTH_ABSENT) b->last_event_ms = msg->event_ms;
   } else {
-    b->side[0].n = b->side[1].n = 0;
+    b->side[0].n = b->side[1].n = b->side[0].live = b->side[1].live = 0;
   }
   pthread_mutex_unlock(&b->mu);
   if (st != XC_OK) snprintf(b->err, sizeof b->err, "snapshot cannot be loaded (%s)", xc_status_name(st));
@@ -624,18 +656,23 @@ void xc__book_publish(xc_book *b) {
   atomic_store_explicit(&p->version, (int64_t)b->version, RLX);
   atomic_store_explicit(&p->px_places, b->px_places, RLX);
   atomic_store_explicit(&p->qty_places, b->qty_places, RLX);
-  atomic_store_explicit(&p->total_b, b->side[0].n, RLX);
-  atomic_store_explicit(&p->total_a, b->side[1].n, RLX);
+  atomic_store_explicit(&p->total_b, b->side[0].live, RLX);
+  atomic_store_explicit(&p->total_a, b->side[1].live, RLX);
   for (int si = 0; si < 2; si++) {
     xc__side *sd = &b->side[si];
-    uint32_t n = sd->n < b->o.top_n ? sd->n : b->o.top_n;
-    /* levels above the shallowest change are unchanged: publish from there down */
-    for (uint32_t i = sd->dirty; i < n; i++) {
-      atomic_store_explicit(&p->lv[si][i][0], sd->key[sd->n - 1 - i], RLX);
-      atomic_store_explicit(&p->lv[si][i][1], sd->qty[sd->n - 1 - i], RLX);
+    /* the best top_n live levels, from the top; entries nearer the top than the shallowest
+     * change (dirty, a distance from the top) are unchanged and so are their slots */
+    uint32_t c = 0, top = sd->n - 1;
+    for (uint32_t j = sd->n; j-- > 0 && c < b->o.top_n;) {
+      if (!sd->qty[j]) continue;
+      if (top - j >= sd->dirty) {
+        atomic_store_explicit(&p->lv[si][c][0], sd->key[j], RLX);
+        atomic_store_explicit(&p->lv[si][c][1], sd->qty[j], RLX);
+      }
+      c++;
     }
-    if (si == 0) atomic_store_explicit(&p->nb, n, RLX);
-    else atomic_store_explicit(&p->na, n, RLX);
+    if (si == 0) atomic_store_explicit(&p->nb, c, RLX);
+    else atomic_store_explicit(&p->na, c, RLX);
     sd->dirty = UINT32_MAX;
   }
   atomic_store_explicit(&p->seq, s + 2, memory_order_release);
@@ -718,8 +755,8 @@ void xc_book_top_copy(const xc_book *b, uint32_t depth, xc_book_top *out) {
     out->event_time_ms = atomic_load_explicit(&bk->pub.event_ms, RLX);
     out->recv_ts_ns = atomic_load_explicit(&bk->pub.recv_ns, RLX);
     pthread_mutex_lock(&bk->mu);
-    out->total_bids = b->side[0].n;
-    out->total_asks = b->side[1].n;
+    out->total_bids = b->side[0].live;
+    out->total_asks = b->side[1].live;
     pthread_mutex_unlock(&bk->mu);
     return;
   }
@@ -782,12 +819,13 @@ int64_t xc_book_copy(const xc_book *b, xc_book_level *bids, uint32_t cap_bids, u
     const xc__side *s = &b->side[si];
     xc_book_level *dst = si ? asks : bids;
     uint32_t cap = si ? cap_asks : cap_bids;
-    uint32_t n = s->n < cap ? s->n : cap;
-    if (!dst) n = 0;
-    for (uint32_t i = 0; i < n; i++) {
-      int64_t k = s->key[s->n - 1 - i];
-      dst[i].price = mkdec(si ? -k : k, pp);
-      dst[i].qty = mkdec(s->qty[s->n - 1 - i], qp);
+    uint32_t n = 0;
+    if (!dst) cap = 0;
+    for (uint32_t j = s->n; j-- > 0 && n < cap;) {
+      if (!s->qty[j]) continue; /* tombstone */
+      dst[n].price = mkdec(si ? -s->key[j] : s->key[j], pp);
+      dst[n].qty = mkdec(s->qty[j], qp);
+      n++;
     }
     if (si == 0 && n_bids) *n_bids = n;
     if (si == 1 && n_asks) *n_asks = n;
@@ -800,7 +838,7 @@ int64_t xc_book_copy(const xc_book *b, xc_book_level *bids, uint32_t cap_bids, u
 /* ---- introspection ---------------------------------------------------------------------------- */
 
 void xc_book_stats_get(const xc_book *b, xc_book_stats *out) { *out = b->st; }
-uint32_t xc_book_levels(const xc_book *b, xc_book_side side) { return b->side[side == XC_BOOK_ASK].n; }
+uint32_t xc_book_levels(const xc_book *b, xc_book_side side) { return b->side[side == XC_BOOK_ASK].live; }
 int64_t xc_book_update_id(const xc_book *b) { return b->last_id; }
 
 static uint64_t fnv(uint64_t h, uint64_t v) {
@@ -825,6 +863,7 @@ uint64_t xc_book_checksum(const xc_book *b) {
     const xc__side *s = &b->side[si];
     h = fnv(h, 0xB1D0A5Cull + (uint64_t)si);
     for (uint32_t i = s->n; i-- > 0;) {
+      if (!s->qty[i]) continue; /* tombstone */
       h = canon(h, si ? -s->key[i] : s->key[i], b->px_places);
       h = canon(h, s->qty[i], b->qty_places);
     }

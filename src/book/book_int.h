@@ -10,11 +10,14 @@
 #define XC__BOOK_ACTQ 32
 
 /* One side: keys ascending, best level at the end. Bid key = price, ask key = -price, so both
- * sides share one code path ("greater key = better"). */
+ * sides share one code path ("greater key = better"). A deleted level below the top stays in
+ * place with qty 0 (a tombstone) until its price comes back or the side is compacted, so most
+ * deletes and re-inserts move nothing; the top entry (n - 1) is never a tombstone. */
 typedef struct xc__side {
   int64_t *key;
   int64_t *qty;
   uint32_t n, cap;
+  uint32_t live;  /* entries with qty != 0 (n - live tombstones) */
   uint32_t dirty; /* smallest distance from the top changed since the last publish (UINT32_MAX: none) */
 } xc__side;
 

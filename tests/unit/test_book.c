@@ -794,6 +794,93 @@ static void *reader(void *arg) {
   return NULL;
 }
 
+/* Deleted levels below the top stay as tombstones (qty 0) until revived or compacted: readers,
+ * counts and checksums must never see them. */
+static uint64_t checksum_of(const char *bids, const char *asks) {
+  xc_book *b = mk(XC_BOOK_BINANCE_SPOT);
+  feed(b, bn_diff(2, 2, "", ""), 1);
+  snap(b, bn_snap(1, bids, asks), 1);
+  uint64_t h = xc_book_checksum(b);
+  xc_book_free(b);
+  return h;
+}
+
+static bool dec_is(xc_dec d, const char *want) {
+  xc_dec w;
+  return xc_dec_parse(want, strlen(want), &w) == XC_OK && xc_dec_eq(d, w);
+}
+
+static void test_tombstones(void **state) {
+  (void)state;
+  xc_book *b = mk(XC_BOOK_BINANCE_SPOT);
+  feed(b, bn_diff(2, 2, "", ""), 1);
+  snap(b, bn_snap(1, "10:1,9:1,8:1,7:1,6:1,5:1,4:1,3:1,2:1,1:1", "11:1"), 1);
+  feed(b, bn_diff(3, 3, "5:0", ""), 2); /* a tombstone in the middle */
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 9);
+  xc_book_level lv[16];
+  uint32_t nb = 0, na = 0;
+  xc_book_copy(b, lv, 16, &nb, NULL, 0, &na);
+  assert_int_equal(nb, 9);
+  for (uint32_t i = 0; i < nb; i++) assert_true(lv[i].qty.coef != 0 && lv[i].price.coef != 5);
+  xc_book_top t;
+  xc_book_top_copy(b, 20, &t);
+  assert_true(t.nbids == 9 && t.total_bids == 9 && t.bids[5].price.coef == 4);
+  assert_true(xc_book_checksum(b) == checksum_of("10:1,9:1,8:1,7:1,6:1,4:1,3:1,2:1,1:1", "11:1"));
+  /* deleting it again, or a price never held, is an absent delete */
+  feed(b, bn_diff(4, 4, "5:0,5.5:0", ""), 3);
+  xc_book_stats st;
+  xc_book_stats_get(b, &st);
+  assert_int_equal(st.deletes_absent, 2);
+  /* revived */
+  feed(b, bn_diff(5, 5, "5:2", ""), 4);
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 10);
+  xc_book_top_copy(b, 20, &t);
+  assert_true(dec_is(t.bids[5].price, "5") && dec_is(t.bids[5].qty, "2"));
+  /* the top deleted over a tombstone: the next live level becomes the best */
+  feed(b, bn_diff(6, 7, "9:0,10:0", ""), 5);
+  ASSERT_BEST(b, XC_BOOK_BID, "8", "1");
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 8);
+  assert_true(b->side[0].qty[b->side[0].n - 1] != 0); /* the top entry is live */
+  xc_book_free(b);
+
+  /* many deletes: the side is compacted, the tombstones stay bounded */
+  b = mk(XC_BOOK_BINANCE_SPOT);
+  feed(b, bn_diff(2, 2, "", ""), 1);
+  char lvls[4096];
+  size_t l = 0;
+  for (int i = 300; i >= 101; i--) l += (size_t)snprintf(lvls + l, sizeof lvls - l, "%s%d:1", l ? "," : "", i);
+  snap(b, bn_snap(1, lvls, "400:1"), 1);
+  long long u = 2;
+  for (int i = 102; i < 300; i += 2) {
+    char d[32];
+    snprintf(d, sizeof d, "%d:0", i);
+    feed(b, bn_diff(u + 1, u + 1, d, ""), 2);
+    u++;
+    const xc__side *sd = &b->side[0];
+    assert_true(sd->n - sd->live <= 32 + sd->live / 8);
+  }
+  assert_int_equal(xc_book_levels(b, XC_BOOK_BID), 101);
+  ASSERT_BEST(b, XC_BOOK_BID, "300", "1");
+  xc_book_free(b);
+
+  /* a full side holding tombstones compacts before it evicts anything */
+  xc_book_opts o;
+  xc_book_opts_default(&o, XC_BOOK_BINANCE_SPOT);
+  o.max_levels = 4;
+  assert_int_equal(xc_book_new(&o, &b), XC_OK);
+  feed(b, bn_diff(2, 2, "", ""), 1);
+  snap(b, bn_snap(1, "10:1,9:1,8:1,7:1", "11:1"), 1);
+  feed(b, bn_diff(3, 3, "8:0", ""), 2);
+  feed(b, bn_diff(4, 4, "9.5:1", ""), 3);
+  xc_book_copy(b, lv, 16, &nb, NULL, 0, &na);
+  assert_int_equal(nb, 4);
+  assert_true(dec_is(lv[0].price, "10") && dec_is(lv[1].price, "9.5") && dec_is(lv[2].price, "9") &&
+              dec_is(lv[3].price, "7"));
+  xc_book_stats_get(b, &st);
+  assert_int_equal(st.levels_evicted, 0);
+  xc_book_free(b);
+}
+
 static void test_concurrent_readers(void **state) {
   (void)state;
   xc_book_opts o;
@@ -942,6 +1029,7 @@ int main(void) {
       cmocka_unit_test(test_futures),
       cmocka_unit_test(test_bybit),
       cmocka_unit_test(test_levels_bounded_and_scale),
+      cmocka_unit_test(test_tombstones),
       cmocka_unit_test(test_concurrent_readers),
       cmocka_unit_test(test_driver_paths),
       cmocka_unit_test(test_names),

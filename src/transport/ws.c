@@ -2,6 +2,8 @@
  * docs/internals/engine.md. Only this file touches lws. */
 #include "transport/ws.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libwebsockets.h>
 #include <openssl/ssl.h>
 #include <pthread.h>
@@ -9,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "core/clock.h"
@@ -78,6 +82,10 @@ struct wsstate {
   wlink *links;
   uv_timer_t destroy_t;
   bool shut;
+  bool broken; /* the context exists (and is torn down at shutdown) but has no vhost */
+  int hold_fd;  /* >= 0: the number of lws's event fd, held by our pipe (see hold_event_fd) */
+  dev_t hold_dev;
+  ino_t hold_ino;
 };
 
 static const char *const k_state_names[] = {"connecting", "open", "reconnecting", "closed"};
@@ -562,6 +570,8 @@ static const struct lws_protocols k_protocols[] = {
 /* lws keeps process-wide state (log hook, OpenSSL init): contexts of different engines are
  * created and destroyed one at a time. */
 static pthread_mutex_t g_lws_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Guarded by g_lws_mu: one of our contexts did lws's OpenSSL global init (see get_state). */
+static bool g_lws_ssl_init_done;
 
 static void ctx_destroy(struct lws_context *ctx) {
   pthread_mutex_lock(&g_lws_mu);
@@ -573,9 +583,75 @@ static void lws_log(int level, const char *line) {
   XC_DEBUG("lws", "%d %.*s", level, (int)strcspn(line, "\n"), line);
 }
 
+/* lws 4.1 (libuv) closes its event fd (the eventfd behind lws_cancel_service) twice: in the first
+ * lws_context_destroy() (lws_plat_pipe_close) and again when the close callback of its uv_poll
+ * handle frees the pipe wsi, at the end of the same loop iteration. In between the number is
+ * free: a socket or file another thread opens there (another engine's connection, its epoll
+ * fd, a server socket...) is closed by the second close. Seen as "connect SYSCALL 9" (EBADF) on
+ * a TLS connect of another engine, ~1 per 1300 reconnects while engines were being freed.
+ * Mitigation: find that fd before the destroy (the one UV_POLL handle on our loop whose fd is an
+ * eventfd: curl's and lws's connections are sockets), and right after the first destroy occupy
+ * its number with a pipe of ours if it is free (F_DUPFD never takes a number someone holds), so
+ * that the second close hits our pipe. What remains is the window inside lws_context_destroy()
+ * between its close and its return. */
+static void find_event_fd(uv_handle_t *h, void *arg) {
+  uv_os_fd_t fd;
+  if (h->type != UV_POLL || uv_is_closing(h) || uv_fileno(h, &fd) != 0) return;
+  char path[48], target[48];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(path, target, sizeof target - 1);
+  if (n <= 0) return;
+  target[n] = 0;
+  if (strcmp(target, "anon_inode:[eventfd]") == 0) *(int *)arg = fd;
+}
+
+static void hold_event_fd(wsstate *st, int fd) {
+  if (fd < 0 || fcntl(fd, F_GETFD) != -1 || errno != EBADF) return; /* not closed, or reused */
+  int p[2];
+  struct stat sb;
+  if (pipe2(p, O_CLOEXEC) != 0) return;
+  if (fstat(p[0], &sb) != 0) {
+    close(p[0]);
+    close(p[1]);
+    return;
+  }
+  int h = -1;
+  for (int i = 0; i < 2; i++) /* the lowest free numbers: usually the pipe got it already */
+    if (p[i] == fd) {
+      h = fd;
+      p[i] = -1;
+    }
+  if (h < 0) {
+    int d = fcntl(p[0], F_DUPFD_CLOEXEC, fd);
+    if (d == fd) h = fd;
+    else if (d >= 0) close(d); /* another thread took the number first */
+  }
+  for (int i = 0; i < 2; i++)
+    if (p[i] >= 0) close(p[i]);
+  if (h >= 0) {
+    st->hold_fd = h;
+    st->hold_dev = sb.st_dev;
+    st->hold_ino = sb.st_ino;
+  }
+}
+
+/* After the loop drained: lws's second close normally closed our pipe already. */
+static void release_event_fd(wsstate *st) {
+  struct stat sb;
+  if (st->hold_fd >= 0 && fstat(st->hold_fd, &sb) == 0 && S_ISFIFO(sb.st_mode) &&
+      sb.st_dev == st->hold_dev && sb.st_ino == st->hold_ino)
+    close(st->hold_fd);
+  st->hold_fd = -1;
+}
+
 static void destroy_timer_cb(uv_timer_t *t) {
   wsstate *st = t->data;
-  if (st->ctx) ctx_destroy(st->ctx);
+  if (st->ctx) {
+    int evfd = -1;
+    uv_walk(t->loop, find_event_fd, &evfd);
+    ctx_destroy(st->ctx);
+    hold_event_fd(st, evfd);
+  }
   uv_close((uv_handle_t *)t, NULL);
 }
 
@@ -598,6 +674,7 @@ static void ws_post_shutdown(xc__engine *e, void *arg) {
    * own reference anyway. */
   SSL_CTX_free(st->ssl_ctx);
   st->ssl_ctx = NULL;
+  release_event_fd(st);
   while (st->links) link_free(st->links);
   xc__engine_set_slot(e, XC__SLOT_WS, NULL);
   free(st);
@@ -632,10 +709,11 @@ static SSL_CTX *client_ssl_ctx_new(const xc__engine_opts *eo) {
 
 static wsstate *get_state(xc__engine *e) {
   wsstate *st = xc__engine_slot(e, XC__SLOT_WS);
-  if (st) return st;
+  if (st) return st->broken ? NULL : st;
   st = calloc(1, sizeof *st);
   if (!st) return NULL;
   st->e = e;
+  st->hold_fd = -1;
   const xc__engine_opts *eo = xc__engine_opts_get(e);
   st->ssl_ctx = client_ssl_ctx_new(eo);
   if (!st->ssl_ctx) {
@@ -643,24 +721,41 @@ static wsstate *get_state(xc__engine *e) {
     free(st);
     return NULL;
   }
+  /* lws 4.1's OpenSSL "global init" (LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT on a context) allocates
+   * new process-wide ex_data indexes every time and overwrites the old ones; lws finds the wsi of
+   * a TLS connection in its SSL's ex_data at that index when OpenSSL calls the certificate verify
+   * callback. A context created by another engine between a connection's SSL_new and its
+   * certificate check made that lookup fail and the handshake with it (measured: 52 failed
+   * reconnects out of 1456 while another thread created contexts). So only the first of our
+   * contexts does the global init; every context creates its vhost explicitly, with the flag on
+   * the vhost only, where it just enables the client TLS setup (our provided SSL_CTX). Fixed
+   * upstream in lws 4.2 (indexes acquired once). */
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
   void *loops[1] = {xc__engine_uv_loop(e)};
   info.port = CONTEXT_PORT_NO_LISTEN;
   info.protocols = k_protocols;
-  info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
   info.foreign_loops = loops;
   unsigned secs = (eo->connect_timeout_ms + 999) / 1000;
   info.timeout_secs = secs ? secs : 1;
   info.connect_timeout_secs = info.timeout_secs;
-  info.provided_client_ssl_ctx = st->ssl_ctx; /* needs DO_SSL_GLOBAL_INIT to be used */
+  info.provided_client_ssl_ctx = st->ssl_ctx; /* used only with DO_SSL_GLOBAL_INIT on the vhost */
   /* fd_limit_per_thread stays 0 (the process limit): lws indexes sockets by fd number and would
    * refuse any fd above a smaller limit in a process with many open files. */
   info.retry_and_idle_policy = &k_no_idle_policy;
   info.user = st;
+  info.vhost_name = "xc";
+  struct lws_vhost *vh = NULL;
   pthread_mutex_lock(&g_lws_mu);
   lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
+  info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+                 (g_lws_ssl_init_done ? 0 : LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT);
   st->ctx = lws_create_context(&info);
+  if (st->ctx) {
+    g_lws_ssl_init_done = true;
+    info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    vh = lws_create_vhost(st->ctx, &info);
+  }
   pthread_mutex_unlock(&g_lws_mu);
   if (!st->ctx) {
     XC_ERROR("ws", "cannot create the libwebsockets context");
@@ -677,6 +772,11 @@ static wsstate *get_state(xc__engine *e) {
     return NULL;
   }
   xc__engine_set_slot(e, XC__SLOT_WS, st);
+  if (!vh) { /* the hooks tear the context down at shutdown; no WebSocket can start here */
+    XC_ERROR("ws", "cannot create the libwebsockets client vhost");
+    st->broken = true;
+    return NULL;
+  }
   return st;
 }
 

@@ -9,7 +9,8 @@
  * 3. The input split into lines drives a Binance spot book and a Bybit book (lines starting
  *    with 'S' are REST snapshots); afterwards a LIVE book is never crossed and its copy is
  *    strictly ordered.
- * 4. Decoding at fixed scales agrees with the normalised decode (scaled_agrees). */
+ * 4. Decoding at fixed scales agrees with the normalised decode, and the SSSE3 level path with
+ *    the portable one (scaled_agrees). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
     if (!(x)) abort();                                                                             \
   } while (0)
 
-static xc_depth_dec dec, decs; /* decs: numbers at fixed scales (xc_depth_dec.px_scale/qty_scale) */
+static xc_depth_dec dec, decs, decp; /* decs: numbers at fixed scales (xc_depth_dec.px_scale/qty_scale);
+                                     * decp: the same scales without the SSSE3 path */
 static xc_json js;
 static int inited;
 
@@ -161,11 +163,23 @@ static void differential_rest(const char *buf, size_t size) {
 typedef xc_status (*decode_fn)(xc_depth_dec *, const char *, size_t, xc_depth_msg *);
 
 static void scaled_agrees(decode_fn fn, const char *buf, size_t size) {
-  xc_depth_msg a, b;
+  xc_depth_msg a, b, c;
   xc_status sa = fn(&dec, buf, size, &a);
   xc_status sb = fn(&decs, buf, size, &b);
   CHECK(sa == sb);
   if (sa != XC_OK) return;
+  /* the SSSE3 and the portable level paths give the very same representation */
+  static xc_depth_lvl copy[1 << 14];
+  uint32_t nl = b.nbids + b.nasks;
+  if (nl <= sizeof copy / sizeof copy[0] && b.nbids) memcpy(copy, b.bids, b.nbids * sizeof *copy);
+  if (nl <= sizeof copy / sizeof copy[0] && b.nasks) memcpy(copy + b.nbids, b.asks, b.nasks * sizeof *copy);
+  CHECK(fn(&decp, buf, size, &c) == XC_OK);
+  CHECK(c.at_scale == b.at_scale && c.nbids == b.nbids && c.nasks == b.nasks);
+  for (uint32_t i = 0; i < nl && nl <= sizeof copy / sizeof copy[0]; i++) {
+    const xc_depth_lvl *x = &copy[i], *y = i < c.nbids ? &c.bids[i] : &c.asks[i - c.nbids];
+    CHECK(x->px_m == y->px_m && x->px_frac == y->px_frac && x->qty_m == y->qty_m && x->qty_frac == y->qty_frac);
+  }
+  fn(&decs, buf, size, &b); /* b's levels point into decs: decode again (c's decoder was decp) */
   CHECK(a.kind == b.kind && a.first_id == b.first_id && a.last_id == b.last_id && a.prev_id == b.prev_id);
   CHECK(a.nbids == b.nbids && a.nasks == b.nasks && !a.at_scale);
   for (int side = 0; side < 2; side++) {
@@ -215,11 +229,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!inited) {
     xc_depth_dec_init(&dec);
     xc_depth_dec_init(&decs);
+    xc_depth_dec_init(&decp);
+    decp.simd = false;
     xc_json_init(&js);
     inited = 1;
   }
   decs.px_scale = (int)(size % 11);
   decs.qty_scale = (int)((size / 11) % 11);
+  decp.px_scale = decs.px_scale;
+  decp.qty_scale = decs.qty_scale;
   if (size > 1 << 16) return 0;
   const char *buf = (const char *)data;
   xc_depth_msg m;

@@ -74,6 +74,7 @@ typedef struct xc_depth_dec {
    * int64; any other number is normalised and clears the message's at_scale. Prices and
    * quantities have separate scales; both must be >= 0 for at_scale. */
   int px_scale, qty_scale;
+  bool simd;           /* use the SSSE3 level path (set by init when the CPU has it; tests clear it) */
   char err[96];        /* last error detail */
 } xc_depth_dec;
 

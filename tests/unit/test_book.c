@@ -288,15 +288,19 @@ static void test_decode_fast_paths(void **state) {
       "97000.01000000", "0.12345678", "12345678.12345678", "123456789.1", "1.123456789", "0.00000000",
       "10", "0", "7", "00012.5000", "1.", ".5", "1e5", "1.2.3", "1a", "", "9999999999999999999",
       "99999999999999999999", "0.000000000000000000000000000000000000001", "12345678", "1.10",
-      "\\u0031", "5.0", "1 ", "3.14159265"};
+      "\\u0031", "5.0", "1 ", "3.14159265", "123456789012.5", "1234567.123456789", "0.0000000001",
+      "99999999.99", "1234567890123456", "12.345678901200", "000000000000001"};
   xc_depth_dec d;
   xc_depth_dec_init(&d);
+  const bool has_simd = d.simd; /* the SSSE3 path where the CPU has it, and the SSE2/scalar one */
   for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
     xc_depth_num ref;
     xc_status rst = xc_depth_parse_num(nums[i], strlen(nums[i]), &ref);
+    for (int simd = 0; simd <= (int)has_simd; simd++)
     for (int fut = 0; fut < 2; fut++)
       for (int sp = 0; sp < 2; sp++)
         for (int scaled = 0; scaled < 3; scaled++) {
+          d.simd = simd;
           d.px_scale = scaled == 0 ? -1 : scaled == 1 ? 2 : 8;
           d.qty_scale = scaled == 0 ? -1 : 8;
           xc_status st;
@@ -326,6 +330,7 @@ static void test_decode_fast_paths(void **state) {
         }
   }
   /* scaled results, exactly */
+  xc_depth_msg m;
   d.px_scale = 2;
   d.qty_scale = 8;
   xc_status st;
@@ -339,9 +344,19 @@ static void test_decode_fast_paths(void **state) {
   decode_one(&d, "12.000", "1", true, true, &st, &lv, &at);
   /* this level is at scale 0; the message is not (its other prices have cents) */
   assert_true(st == XC_OK && !at && lv.px_m == 12 && lv.px_frac == 0 && lv.qty_m == 100000000);
+  /* regression (fuzz): a level the fast path starts but leaves to the general path (a third
+   * element) must not leave its "off scale" mark behind: the general path puts 45678 at scale 9 */
+  const char *extra = "{\"e\":\"depthUpdate\",\"E\":1,\"s\":\"X\",\"U\":1,\"u\":2,\"b\":[[\"97000.01\",\"45678\",\"12.5\"],"
+                      "[\"97000.00\",\"1.5\"],[\"96999.99\",\"2\"],[\"96999.98\",\"3\"]],\"a\":[]}";
+  for (int simd = 0; simd <= (int)has_simd; simd++) {
+    d.simd = simd;
+    d.px_scale = 2;
+    d.qty_scale = 9;
+    assert_int_equal(xc_depth_decode_binance_ws(&d, extra, strlen(extra), &m), XC_OK);
+    assert_true(m.at_scale && m.nbids == 4 && m.bids[0].qty_m == 45678000000000ull && m.bids[0].qty_frac == 9);
+  }
   /* the layout fast path gives up on a leading zero and the general path rejects it */
   const char *lz = "{\"e\":\"depthUpdate\",\"E\":01,\"s\":\"X\",\"U\":1,\"u\":2,\"b\":[],\"a\":[]}";
-  xc_depth_msg m;
   assert_int_equal(xc_depth_decode_binance_ws(&d, lz, strlen(lz), &m), XC_EPARSE);
   xc_depth_dec_free(&d);
 }

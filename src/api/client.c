@@ -368,6 +368,7 @@ xc_status xc__client_rest_get(xc_client *c, xc_venue v, xc_market m, const char 
                              : XC_OK;
   if (st) {
     free(r);
+    c->rest_refused_wait_ms = st == XC_EINVAL ? 0 : wait;
     if (st == XC_EINVAL)
       return xc__client_fail(c, st, "%s: request weight %u exceeds the venue's request-weight limit: it can never be sent",
                              path_query, weight);

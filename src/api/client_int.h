@@ -57,6 +57,8 @@ struct xc_client {
   pthread_rwlock_t books_lock;
   uint64_t next_sub_id;                         /* [mu] */
   xc__timer *check_timer;                       /* [engine] book staleness checks */
+  int64_t rest_refused_wait_ms;                 /* [engine] set when xc__client_rest_get refuses a request
+                                                 * for budget: ms until it would fit (0: never / unknown) */
   atomic_bool stopping;
   int in_callback;                              /* [engine] depth of user callbacks */
   bool free_deferred;                           /* [engine] xc_client_free called in a callback */
@@ -74,7 +76,8 @@ typedef void (*xc__rest_cb)(xc_client *c, xc_status st, int http_status, const c
                             const char *msg, void *user);
 /* Issues a public GET of path_query on (v, m) within the venue's request-weight budget (waiting
  * for budget, or failing with XC_EWOULDLIMIT when rate_limit_fail_fast). Engine thread only. On
- * XC_OK cb runs exactly once (XC_ECANCELED at shutdown); on failure it never runs. */
+ * XC_OK cb runs exactly once (XC_ECANCELED at shutdown); on failure it never runs, and a refusal
+ * by the limiter leaves its detail in xc_client_errmsg and the wait in c->rest_refused_wait_ms. */
 xc_status xc__client_rest_get(xc_client *c, xc_venue v, xc_market m, const char *path_query, uint32_t weight,
                               xc__rest_cb cb, void *user);
 

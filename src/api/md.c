@@ -152,9 +152,12 @@ static void fetch_snapshot(xc__md_stream *s, uint32_t weight) {
     return;
   }
   /* Not admitted (rate_limit_fail_fast and no budget now, a weight above the venue's limit, a
-   * ban): say so with the limiter's detail, then try again later on the timer (1 s; 60 s for a
-   * weight that can never fit until the venue announces other limits). */
-  uint32_t retry_ms = st == XC_EINVAL ? 60000 : 1000;
+   * ban): say so with the limiter's detail, then try again on the timer when the budget frees (the
+   * limiter's wait, at least 50 ms; 1 s when unknown; 60 s for a weight that can never fit until
+   * the venue announces other limits). */
+  int64_t wait = c->rest_refused_wait_ms;
+  uint32_t retry_ms = st == XC_EINVAL ? 60000 : wait <= 0 ? 1000 : wait < 50 ? 50 : wait > 60000 ? 60000 : (uint32_t)wait;
+  c->rest_refused_wait_ms = 0;
   char what[448];
   snprintf(what, sizeof what, "%s %s: depth snapshot (limit %u, weight %u) not sent: %s: %s; retrying in %u ms",
            xc_venue_name(s->conn->v), s->symbol, s->snap_limit, weight, xc_status_str(st), xc_client_errmsg(c),

@@ -175,7 +175,7 @@ static bool has_error(rl_rec *r, xc_status st) {
 static void test_fail_fast_reports(void **st) {
   (void)st;
   xc_sim *sim = h_sim_new(41, false);
-  budget(sim, 2, 2);
+  budget(sim, 2, 4); /* 48 per 4 s: two rebuild rounds land in one window even on a slow machine */
   rl_rec r = {.syms = {"BTC/USDT:USDT", "ETH/USDT:USDT"}};
   pthread_mutex_init(&r.mu, NULL);
   xc_client *c = client_new(sim, &r, true);
@@ -200,8 +200,17 @@ static void test_fail_fast_reports(void **st) {
     assert_int_equal(r.err_status[i], XC_EWOULDLIMIT);
     const char *w = r.err_what[i];
     if (!strstr(w, "depth snapshot") || !strstr(w, "not sent") || !strstr(w, "weight 20") ||
-        !strstr(w, "rate-limit budget") || !strstr(w, "retrying"))
+        !strstr(w, "rate-limit budget") || !strstr(w, "retrying in "))
       fail_msg("unclear error: %s", w);
+    /* retried when the budget frees: within the 4 s window (plus the limiter's 200 ms edge) */
+    unsigned retry = (unsigned)atoi(strstr(w, "retrying in ") + 12);
+    if (retry < 50 || retry > 4400) fail_msg("retry in %u ms: %s", retry, w);
+  }
+  /* a refusal is reported once per attempt, and attempts follow the budget: a handful at most */
+  if (r.errors > 6) {
+    pthread_mutex_unlock(&r.mu);
+    dump(&r);
+    fail_msg("%d error events", r.errors);
   }
   pthread_mutex_unlock(&r.mu);
   /* the refused rebuild still completes (retried once budget frees) and the books are right */

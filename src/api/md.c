@@ -43,7 +43,8 @@ struct xc__md_stream {
   xc_book *book;
   xc_book_top *top;
   uint32_t levels;           /* max levels over the subscriptions */
-  uint32_t snap_limit;
+  uint32_t snap_limit;       /* limit of the next snapshot: covers the deepest subscription */
+  uint32_t sent_limit;       /* limit of the snapshot in flight */
   int pending;               /* snapshot requests in flight */
   bool again;                /* a snapshot was asked for while one was in flight */
   xc__timer *snap_timer;
@@ -125,6 +126,13 @@ static void snapshot_done(xc_client *c, xc_status st, int hs, const char *body, 
   }
   if (st == XC_ECANCELED || atomic_load(&c->stopping)) return;
   int64_t now = xc_wall_ns();
+  if (st == XC_OK && s->sent_limit < s->snap_limit) {
+    /* a deeper subscription joined while this shallower snapshot was in flight: not enough */
+    xc_book_snapshot_failed(s->book, now);
+    s->again = false;
+    drain(s);
+    return;
+  }
   if (st == XC_OK) {
     xc_book_outcome oc;
     xc_status fst = xc_book_feed_snapshot(s->book, body, len, now, &oc);
@@ -149,6 +157,7 @@ static void fetch_snapshot(xc__md_stream *s, uint32_t weight) {
   xc_status st = xc__client_rest_get(c, s->conn->v, s->conn->m, path, weight, snapshot_done, s);
   if (st == XC_OK) {
     s->pending++;
+    s->sent_limit = s->snap_limit;
     return;
   }
   /* Not admitted (rate_limit_fail_fast and no budget now, a weight above the venue's limit, a
@@ -185,7 +194,8 @@ static void need_snapshot(xc__md_stream *s, const xc_book_action *a) {
     xc__timer_start(s->snap_timer, 100u << sh, 0);
     return;
   }
-  fetch_snapshot(s, a->snapshot_weight);
+  (void)a->snapshot_weight; /* the book's weight is for its initial limit; s->snap_limit may be deeper */
+  fetch_snapshot(s, xc_book_snapshot_weight(ops_of(s->conn->v)->book_kind(s->conn->m), s->snap_limit));
 }
 
 static void drain(xc__md_stream *s) {
@@ -461,6 +471,14 @@ static void attach_cmd(xc__engine *e, void *arg, bool cancelled) {
   u->s = s;
   u->snext = s->subs;
   s->subs = u;
+  if (!fresh && s->book && snapshot_limit(k->m, u->depth) > s->snap_limit) {
+    /* A deeper subscription (e.g. the full book) joins a diff book built from a shallower
+     * snapshot: its levels beyond that snapshot are unknown, so rebuild it from a snapshot deep
+     * enough for every subscriber (RESYNCING, reason start). */
+    s->snap_limit = snapshot_limit(k->m, u->depth);
+    xc_book_reset(s->book, xc_wall_ns());
+    drain(s);
+  }
   if (s->book && u->levels > s->levels) s->levels = u->levels > XC_BOOK_TOP_MAX ? XC_BOOK_TOP_MAX : u->levels;
   if (fresh) {
     if (s->book) {

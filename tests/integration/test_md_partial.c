@@ -7,6 +7,7 @@
  * levels equal the simulator's true top N at the same update id, after market moves and after a
  * dropped connection; the book holds no more levels than the stream carries. */
 #include "md_harness.h"
+#include "xconn/trading.h"
 #include "tscale.h"
 
 static uint64_t sub_book(xc_client *c, const char *sym, uint32_t depth) {
@@ -173,12 +174,109 @@ static void test_partial_running_market(void **st) {
   xc_sim_free(sim);
 }
 
+/* A deeper subscription joining a shallower diff book of the same stream. USD-M book of depth 25:
+ * a diff book from a 100-level snapshot. The simulator's book is made deeper than that (110 resting
+ * bids of the test user far below the market), so the depth-25 book lacks the far levels. A full
+ * book subscription (depth 0) of the same symbol shares the stream: the book must be rebuilt from
+ * a full (1000-level) snapshot and equal the true book, every level. Regression: the stream kept
+ * its 100-level book and the full-book subscriber silently missed the deep levels. */
+static bool pred_restart_live(h_rec *r, void *arg) {
+  int from = *(int *)arg;
+  bool left = false;
+  for (int i = from; i < r->nstates; i++) {
+    if (r->states[i].state == XC_BOOK_RESYNCING && r->states[i].reason == XC_BOOK_R_START) left = true;
+    if (left && r->states[i].state == XC_BOOK_LIVE) return true;
+  }
+  return false;
+}
+
+static void test_deeper_subscriber(void **st) {
+  (void)st;
+  xc_sim *sim = h_sim_new(53, false);
+  h_rec r;
+  memset(&r, 0, sizeof r);
+  pthread_mutex_init(&r.mu, NULL);
+  xc_client_opts o;
+  xc_client_opts_default(&o);
+  o.endpoints_json = xc_sim_endpoints_json(sim);
+  o.on_event = h_on_event;
+  o.user = &r;
+  o.book_stale_ms = 3000;
+  xc_credentials k = {.api_key = xc_sim_api_key(sim), .api_secret = xc_sim_api_secret(sim)};
+  o.binance = &k;
+  xc_client *c = NULL;
+  assert_int_equal(xc_client_new(&o, &c), XC_OK);
+  /* 110 resting bids, one tick apart, ~10 % below the market */
+  xc_instrument in;
+  assert_int_equal(xc_instrument_get(c, XC_VENUE_BINANCE, "ETH/USDT:USDT", &in), XC_OK);
+  char *top = NULL;
+  assert_int_equal(xc_sim_book_json(sim, XC_SIM_BINANCE, XC_SIM_LINEAR, "ETHUSDT", 1, &top), XC_OK);
+  xc_json j;
+  xc_json_init(&j);
+  assert_int_equal(xc_json_parse(&j, top, strlen(top)), XC_OK);
+  xc_dec best, dummy, px, qty, notional;
+  assert_int_equal(xc_json_dec_pair(&j, xc_json_first(&j, xc_json_get(&j, 0, "bids")), &best, &dummy), XC_OK);
+  xc_json_free(&j);
+  xc_sim_str_free(top);
+  assert_int_equal(xc_dec_mul(best, (xc_dec){9, -1}, &px), XC_OK);
+  assert_int_equal(xc_dec_quantize(px, in.tick_size, XC_ROUND_DOWN, &px), XC_OK);
+  assert_int_equal(xc_dec_mul(in.min_notional, (xc_dec){12, -1}, &notional), XC_OK);
+  assert_int_equal(xc_dec_div(notional, px, 18, XC_ROUND_UP, &qty), XC_OK);
+  assert_int_equal(xc_dec_quantize(qty, in.step_size, XC_ROUND_UP, &qty), XC_OK);
+  for (int i = 0; i < 110; i++) {
+    xc_order_req q;
+    memset(&q, 0, sizeof q);
+    q.venue = XC_VENUE_BINANCE;
+    q.symbol = "ETH/USDT:USDT";
+    q.side = XC_SIDE_BUY;
+    q.type = XC_ORDER_LIMIT;
+    q.tif = XC_TIF_GTC;
+    q.price = px;
+    q.qty = qty;
+    xc_order ord;
+    xc_status pst = xc_order_place_sync(c, &q, 0, &ord, NULL);
+    if (pst) fail_msg("order %d: %s %s", i, xc_status_str(pst), xc_client_errmsg(c));
+    assert_int_equal(xc_dec_sub(px, in.tick_size, &px), XC_OK);
+  }
+  char *truth = NULL;
+  assert_int_equal(xc_sim_book_json(sim, XC_SIM_BINANCE, XC_SIM_LINEAR, "ETHUSDT", 0, &truth), XC_OK);
+  xc_json_init(&j);
+  assert_int_equal(xc_json_parse(&j, truth, strlen(truth)), XC_OK);
+  int true_bids = xc_json_count(&j, xc_json_get(&j, 0, "bids"));
+  xc_json_free(&j);
+  xc_sim_str_free(truth);
+  assert_true(true_bids > 110);
+
+  sub_book(c, "ETH/USDT:USDT", 25); /* diff book, 100-level snapshot */
+  XC_WAIT_UNTIL(is_live(c, "ETH/USDT:USDT"), 8000);
+  assert_true(is_live(c, "ETH/USDT:USDT"));
+  static xc_book_level lb[2000], la[2000];
+  uint32_t nb = 0, na = 0;
+  xc_book_copy_levels(c, XC_VENUE_BINANCE, "ETH/USDT:USDT", lb, 2000, &nb, la, 2000, &na, NULL);
+  assert_true(nb >= 100 && (int)nb < true_bids); /* the far bids are missing: as documented */
+
+  pthread_mutex_lock(&r.mu);
+  int from = r.nstates;
+  pthread_mutex_unlock(&r.mu);
+  sub_book(c, "ETH/USDT:USDT", 0); /* the full book: same stream, deeper snapshot needed */
+  char why[160];
+  if (!h_book_matches(c, sim, XC_SIM_LINEAR, "ETHUSDT", "ETH/USDT:USDT", xc_test_ms(6000), why, sizeof why))
+    fail_msg("full book subscriber: local book differs from the true book: %s", why);
+  /* and the user was told: RESYNCING(start), then LIVE */
+  assert_true(h_wait(&r, xc_test_ms(2000), pred_restart_live, &from));
+  pthread_mutex_lock(&r.mu);
+  assert_int_equal(r.errors, 0);
+  pthread_mutex_unlock(&r.mu);
+  xc_client_free(c);
+  xc_sim_free(sim);
+}
+
 int main(void) {
-  (void)h_book_matches; /* harness helpers this file does not need */
-  (void)h_pred_count;
+  (void)h_pred_count; /* harness helper this file does not need */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_partial_books),
       cmocka_unit_test(test_partial_running_market),
+      cmocka_unit_test(test_deeper_subscriber),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

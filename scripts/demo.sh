@@ -28,12 +28,12 @@ echo "== xconn ticker --bbo --symbol ETH/USDT:USDT (USD-M best bid/offer, 2 s)"
 timeout 20 "$x" ticker --endpoints "$tmp/ep" --symbol ETH/USDT:USDT --bbo --duration 2 | tail -n 8
 echo "== xconn trades --symbol BTC/USDT (10 trades)"
 timeout 20 "$x" trades --endpoints "$tmp/ep" --symbol BTC/USDT --count 10 --duration 10
-echo "== xconn book --symbol BTC/USDT --depth 5 (snapshot + diffs, continuity checked; last update of 3 s)"
-timeout 20 "$x" book --endpoints "$tmp/ep" --symbol BTC/USDT --depth 5 --duration 3 >"$tmp/book.txt"
+echo "== xconn book --symbol BTC/USDT --levels 5 (full book: snapshot + diffs, continuity checked; last update of 3 s)"
+timeout 20 "$x" book --endpoints "$tmp/ep" --symbol BTC/USDT --levels 5 --duration 3 >"$tmp/book.txt"
 grep -E '^\[|book (SYNCING|LIVE|RESYNCING|STALE)' "$tmp/book.txt" | head -n 6
 grep -v "^\[" "$tmp/book.txt" | tail -n 6
 echo "   ($(grep -c ' book u=' "$tmp/book.txt") book updates in 3 s)"
-echo "== xconn book --json --symbol BTC/USDT:USDT --depth 3 (one JSON object per event)"
+echo "== xconn book --json --symbol BTC/USDT:USDT --depth 3 (3 levels from the partial-depth stream; one JSON object per event)"
 timeout 20 "$x" book --endpoints "$tmp/ep" --symbol BTC/USDT:USDT --depth 3 --json --count 2 --duration 10
 
 # ---- trading (issue 6): orders, fills and balances on the same simulator, with its test keys ----

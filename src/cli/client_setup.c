@@ -73,6 +73,12 @@ int xc_cli_client_open(xc_cli_client *cc, const char *cmd, int argc, char **argv
     cc->depth = (uint32_t)d;
     cc->book_depth = (uint32_t)d;
   }
+  if ((v = xc_cli_opt(argc, argv, "--levels"))) {
+    char *end;
+    long d = strtol(v, &end, 10);
+    if (*end || d < 1 || d > XC_BOOK_TOP_MAX) return xc_cli_usage(cmd, "bad --levels (1..%d)", XC_BOOK_TOP_MAX);
+    cc->depth = (uint32_t)d; /* printed levels only; the book's depth stays --depth (or full) */
+  }
   xc_client_opts o;
   xc_client_opts_default(&o);
   o.testnet = xc_cli_flag(argc, argv, "--testnet");

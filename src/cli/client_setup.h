@@ -21,7 +21,7 @@ typedef struct xc_cli_client {
   bool json;
   double duration_s;       /* --duration: 0 = until SIGINT/SIGTERM (or --count) */
   long count;              /* --count: stop after this many printed market-data events (0 = no limit) */
-  uint32_t depth;          /* book levels per event: --depth N, default 10 */
+  uint32_t depth;          /* book levels per event: --levels N, else --depth N, else 10 */
   uint32_t book_depth;     /* --depth N as the subscription's book depth (0 = absent: full book) */
   atomic_long printed;
   char *endpoints;         /* owned copy of the endpoints JSON */

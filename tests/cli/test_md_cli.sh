@@ -44,8 +44,8 @@ elif kind == "trades":
     for o in t:
         assert o["symbol"] == "BTC/USDT:USDT" and o["market"] == "linear"
         assert isdec(o["price"]) and isdec(o["qty"]) and o["taker_side"] in ("buy", "sell")
-elif kind in ("book", "book_full"):
-    cap = 5 if kind == "book" else 10
+elif kind in ("book", "book_full", "book_3"):
+    cap = {"book": 5, "book_full": 10, "book_3": 3}[kind]
     st = [o for o in objs if o["type"] == "book_state"]
     assert any(o["state"] == "LIVE" and o["reason"] == "synced" for o in st), st
     bk = [o for o in objs if o["type"] == "book"]
@@ -83,6 +83,9 @@ check "$tmp/bkf" book
 # no --depth: the full diff-synchronised book, 10 levels printed
 timeout 30 "$x" book --sim --json --symbol ETH/USDT --count 3 --duration 20 >"$tmp/bkfull" || fail "book full exit $?"
 check "$tmp/bkfull" book_full
+# --levels: printed levels only (here of the full book)
+timeout 30 "$x" book --sim --json --symbol BTC/USDT --levels 3 --count 3 --duration 20 >"$tmp/bk3" || fail "book --levels exit $?"
+check "$tmp/bk3" book_3
 
 # a separately running simulator, reached through --endpoints FILE
 "$x" sim --seed 3 >"$tmp/simout" 2>/dev/null &
@@ -99,6 +102,7 @@ kill "$pid"; wait "$pid" || true; pid=
 
 # usage errors
 for args in "ticker --sim" "ticker --sim --symbol btcusdt" "book --sim --symbol BTC/USDT --depth 0" \
+            "book --sim --symbol BTC/USDT --levels 0" \
             "trades --venue nowhere --symbol BTC/USDT" "ticker --sim --symbol BTC/USDT --duration -1"; do
   rc=0; "$x" $args >/dev/null 2>&1 || rc=$?
   [[ $rc -eq 2 ]] || fail "'$args': exit $rc, want 2"

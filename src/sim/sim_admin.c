@@ -179,7 +179,7 @@ static xc_status instrument_cmd(xc_sim *sim, xc_json *j, xc_buf *out) {
 
 static const char *help_text =
     "{\"commands\":[\"drop_ws\",\"stall_ws {conn_id,stall}\",\"connections\","
-    "\"book_gap {venue,symbol,n}\",\"book_cross {venue,symbol,kind}\",\"instrument {venue,kind,symbol,tick_size,min_notional,min_qty,max_qty,status}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n}\","
+    "\"book_gap {venue,symbol,n}\",\"book_cross {venue,symbol,kind}\",\"instrument {venue,kind,symbol,tick_size,min_notional,min_qty,max_qty,status}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n,when(before|after|drop),path,method}\","
     "\"latency {ms}\",\"clock_shift {ms}\",\"rate_limit {pct,window_s}\","
     "\"venue_fault {venue,kind,symbol}\",\"book {venue,kind,symbol,depth}\",\"bg_step {n}\","
     "\"bg_pause {pause}\",\"deposit {venue,kind,asset,amount}\",\"markets\",\"stats\",\"reset_faults\"]}";
@@ -260,11 +260,20 @@ xc_status xc__sim_admin_run(xc_sim *sim, const char *name, const char *args, siz
     if (!st) xc_buf_printf(out, "{\"n\":%" PRId64 "}", n);
   } else if (!strcmp(name, "http_fault")) {
     int64_t status = arg_i64(&j, "status", 503), n = arg_i64(&j, "n", 1);
-    if (status < 400 || status > 599 || n < 0 || n > 1000000) st = XC_EINVAL;
+    char when[16] = "before", path[96] = "", method[8] = "";
+    (void)arg_text(&j, "when", when, sizeof when);
+    (void)arg_text(&j, "path", path, sizeof path);
+    (void)arg_text(&j, "method", method, sizeof method);
+    int wm = !strcmp(when, "before") ? 0 : !strcmp(when, "after") ? 1 : !strcmp(when, "drop") ? 2 : -1;
+    if (status < 400 || status > 599 || n < 0 || n > 1000000 || wm < 0 || (path[0] && path[0] != '/')) st = XC_EINVAL;
     else {
       sim->http_fault_status = (int)status;
       sim->http_fault_n = (int)n;
-      xc_buf_printf(out, "{\"status\":%d,\"n\":%d}", (int)status, (int)n);
+      sim->http_fault_when = wm;
+      snprintf(sim->http_fault_path, sizeof sim->http_fault_path, "%s", path);
+      snprintf(sim->http_fault_method, sizeof sim->http_fault_method, "%s", method);
+      xc_buf_printf(out, "{\"status\":%d,\"n\":%d,\"when\":\"%s\",\"path\":\"%s\",\"method\":\"%s\"}", (int)status,
+                    (int)n, when, path, method);
     }
   } else if (!strcmp(name, "latency")) {
     int64_t ms = arg_i64(&j, "ms", 0);
@@ -385,6 +394,8 @@ xc_status xc__sim_admin_run(xc_sim *sim, const char *name, const char *args, siz
   } else if (!strcmp(name, "reset_faults")) {
     sim->dup_n = sim->reorder_n = 0;
     sim->http_fault_n = 0;
+    sim->http_fault_when = 0;
+    sim->http_fault_path[0] = sim->http_fault_method[0] = 0;
     sim->latency_ms = 0;
     sim->clock_shift_ms = 0;
     sim->rate_pct = sim->opts.rate_limit_pct;

@@ -470,6 +470,25 @@ static void ws_upgrade(sim_conn *c, xc__sim_req *req, const sim_route *r) {
   start_write(c);
 }
 
+/* Does the armed http_fault apply to req (path and method filters)? */
+static bool fault_matches(const xc_sim *sim, const xc__sim_req *req) {
+  size_t pl = strlen(sim->http_fault_path);
+  if (pl && (req->path_len != pl || memcmp(req->path, sim->http_fault_path, pl) != 0)) return false;
+  return !sim->http_fault_method[0] || strcasecmp(req->method, sim->http_fault_method) == 0;
+}
+
+/* The http_fault answer: the fault's status with the venue's error body. */
+static void fault_answer(sim_conn *c, xc__sim_req *req, bool head, bool close) {
+  xc_sim *sim = c->sim;
+  sim_listener *l = &sim->lis[c->ep];
+  int st = sim->http_fault_status ? sim->http_fault_status : 503;
+  sim->resp.status = st;
+  if (l->errfn) l->errfn(req, &sim->resp, st, l->errfn_user);
+  else xc__sim_resp_json(&sim->resp, st, "{\"code\":-1,\"msg\":\"Service unavailable\"}");
+  sim->resp.status = st;
+  send_resp(c, head, close);
+}
+
 static void http_dispatch(sim_conn *c, xc__sim_req *req) {
   xc_sim *sim = c->sim;
   sim_listener *l = &sim->lis[c->ep];
@@ -487,14 +506,10 @@ static void http_dispatch(sim_conn *c, xc__sim_req *req) {
     ws_upgrade(c, req, r);
     return;
   }
-  if (c->ep != XC_SIM_EP_ADMIN && sim->http_fault_n > 0) {
-    sim->http_fault_n--;
-    int st = sim->http_fault_status ? sim->http_fault_status : 503;
-    sim->resp.status = st;
-    if (l->errfn) l->errfn(req, &sim->resp, st, l->errfn_user);
-    else xc__sim_resp_json(&sim->resp, st, "{\"code\":-1,\"msg\":\"Service unavailable\"}");
-    sim->resp.status = st;
-    send_resp(c, head, close);
+  bool fault = c->ep != XC_SIM_EP_ADMIN && sim->http_fault_n > 0 && fault_matches(sim, req);
+  if (fault) sim->http_fault_n--;
+  if (fault && sim->http_fault_when == 0) { /* refused before the venue saw it */
+    fault_answer(c, req, head, close);
     return;
   }
   const sim_route *r =
@@ -502,6 +517,15 @@ static void http_dispatch(sim_conn *c, xc__sim_req *req) {
   if (r) r->fn(req, &sim->resp, r->user);
   else if (l->fallback) l->fallback(req, &sim->resp, l->fallback_user);
   else xc__sim_resp_json(&sim->resp, 404, "{}");
+  if (fault && sim->http_fault_when == 2) { /* executed, then the connection dies unanswered */
+    xc__sim_conn_close(c);
+    return;
+  }
+  if (fault) { /* executed, but the answer is an error */
+    resp_reset(&sim->resp);
+    fault_answer(c, req, head, close);
+    return;
+  }
   send_resp(c, head, close);
 }
 

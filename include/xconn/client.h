@@ -78,6 +78,11 @@ typedef struct xc_client_opts {
   /* Instruments are reloaded this often once a venue's market was used (default 3600000 ms = 1 h;
    * 0 = never). */
   uint32_t instruments_refresh_ms;
+  /* Signed (trading) requests: the offset to each used venue market's clock is re-sampled in the
+   * background this often (default 30000 ms), so a venue clock change is followed before a request
+   * is rejected for its timestamp; 0 = only when a request finds the estimate older than 60 s and
+   * after a timestamp rejection. */
+  uint32_t clock_refresh_ms;
 } xc_client_opts;
 
 /* Fills o with the defaults documented above. */

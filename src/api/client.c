@@ -38,6 +38,7 @@ void xc_client_opts_default(xc_client_opts *o) {
   o->reconnect_min_ms = 250;
   o->reconnect_max_ms = 30000;
   o->instruments_refresh_ms = 3600000;
+  o->clock_refresh_ms = 30000;
 }
 
 static bool url_ok(const char *u) {

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api/client_int.h"
+#include "api/trading_int.h"
 #include "core/breaker.h"
 #include "core/clock.h"
 #include "core/clocksync.h"
@@ -63,6 +64,15 @@ typedef struct xc__trading {
   bool stopping;                         /* [engine] */
   _Atomic uint64_t n_session_logons;     /* spot session.logon messages sent (Ed25519 keys) */
   _Atomic uint64_t n_session_subs;       /* unsigned userDataStream.subscribe accepted after logon */
+  xc__trade_src src;                     /* [engine] source of the updates being applied now */
+  xc__timer *clock_timer;                /* [engine] periodic clock refresh (opts.clock_refresh_ms) */
+  bool market_used[XC__NMARKETS];        /* [engine] a request or a stream used this market */
+  xc__timer *breaker_timer[XC__NMARKETS]; /* [engine] open -> half-open at the open timeout */
+  _Atomic uint64_t n_fills[XC__SRC_COUNT], n_orders[XC__SRC_COUNT];
+  _Atomic uint64_t n_unknown, n_resolved_placed, n_resolved_not_placed, n_ts_errors, n_time_reqs,
+      n_clock_ticks, n_reconciled;
+  _Atomic int64_t clock_offset[XC__NMARKETS];
+  _Atomic bool clock_have[XC__NMARKETS];
   pthread_mutex_t mu;                    /* caches below */
   pthread_cond_t cv;
   xc_balance bal[XC__NMARKETS][MAX_BAL]; /* [mu] */
@@ -101,6 +111,7 @@ struct treq {
   treq *next;               /* delayed / wait_clock lists */
   char params[512];         /* unsigned query parameters */
   bool unsigned_req;        /* K_LKEY: API key only */
+  bool recon;               /* K_GET issued by the reconciliation after a reconnect */
 };
 
 static void us_start(xc__trading *t, xc_market m);
@@ -160,6 +171,12 @@ static void on_shutdown(xc__engine *e, void *arg) {
   (void)e;
   xc__trading *t = arg;
   t->stopping = true;
+  if (t->clock_timer) xc__timer_free(t->clock_timer);
+  t->clock_timer = NULL;
+  for (int m = 0; m < XC__NMARKETS; m++) {
+    if (t->breaker_timer[m]) xc__timer_free(t->breaker_timer[m]);
+    t->breaker_timer[m] = NULL;
+  }
   for (int m = 0; m < XC__NMARKETS; m++)
     if (t->us[m].ws) (void)xc__ws_close(t->us[m].ws);
   while (t->delayed) {
@@ -201,6 +218,10 @@ static void emit_cb(void *user, const xc_order *o, const xc_fill *f) {
   memset(&ev, 0, sizeof ev);
   ev.venue = XC_VENUE_BINANCE;
   ev.recv_ts_ns = (int64_t)xc_wall_ms() * 1000000;
+  if ((unsigned)t->src < XC__SRC_COUNT) {
+    if (o) t->n_orders[t->src]++;
+    else t->n_fills[t->src]++;
+  }
   if (o) {
     ev.type = XC_EV_ORDER;
     ev.u.order = *o;
@@ -220,6 +241,18 @@ static void emit_cb(void *user, const xc_order *o, const xc_fill *f) {
 
 /* An order-entry breaker changed state: XC_EV_BREAKER (engine thread: breakers are only driven
  * there). */
+static void breaker_tick(xc__timer *tm, void *arg);
+
+/* Open -> half-open is time-driven: a timer at the open timeout polls the breaker, so the user sees
+ * XC_EV_BREAKER half_open when probes become allowed, not only when the next order arrives. */
+static void breaker_arm(xc__trading *t, xc_market m, uint64_t open_until) {
+  if (t->stopping || atomic_load(&t->c->stopping)) return;
+  if (!t->breaker_timer[m]) t->breaker_timer[m] = xc__timer_new(t->c->eng, breaker_tick, &t->breaker[m]);
+  if (!t->breaker_timer[m]) return;
+  uint64_t now = mono_ms();
+  xc__timer_start(t->breaker_timer[m], open_until > now ? open_until - now + 1 : 1, 0);
+}
+
 static void breaker_changed(xc_breaker *b, const xc_breaker_event *bev, void *user) {
   xc__trading *t = user;
   xc_event ev;
@@ -227,9 +260,36 @@ static void breaker_changed(xc_breaker *b, const xc_breaker_event *bev, void *us
   ev.type = XC_EV_BREAKER;
   ev.venue = XC_VENUE_BINANCE;
   ev.market = b == &t->breaker[XC_MARKET_LINEAR] ? XC_MARKET_LINEAR : XC_MARKET_SPOT;
+  if (bev->to == XC_BREAKER_OPEN) breaker_arm(t, ev.market, bev->open_until_ms);
   ev.recv_ts_ns = (int64_t)xc_wall_ms() * 1000000;
   ev.u.breaker = *bev;
   xc__client_emit(t->c, &ev);
+}
+
+static void breaker_tick(xc__timer *tm, void *arg) {
+  (void)tm;
+  xc_breaker *b = arg;
+  xc__trading *t = b->o.user;
+  if (t->stopping) return;
+  xc_market m = b == &t->breaker[XC_MARKET_LINEAR] ? XC_MARKET_LINEAR : XC_MARKET_SPOT;
+  xc_breaker_stats bs;
+  if (xc_breaker_poll(b, mono_ms()) == XC_BREAKER_OPEN) { /* timer a little early: again shortly */
+    xc_breaker_stats_get(b, mono_ms(), &bs);
+    breaker_arm(t, m, bs.open_until_ms);
+  }
+}
+
+static void sync_clock(xc__trading *t, xc_market m);
+
+/* Periodic clock refresh: a server-time sample per used market every opts.clock_refresh_ms, so a
+ * venue clock change is followed without waiting for a request (or a -1021) to find it. */
+static void clock_tick(xc__timer *tm, void *arg) {
+  (void)tm;
+  xc__trading *t = arg;
+  if (t->stopping || !t->signer) return;
+  t->n_clock_ticks++;
+  for (int m = 1; m < XC__NMARKETS; m++)
+    if (t->market_used[m] && t->c->rest_url[XC_VENUE_BINANCE][m][0]) sync_clock(t, (xc_market)m);
 }
 
 typedef struct start_cmd {
@@ -242,6 +302,11 @@ static void register_hooks(xc__engine *e, void *arg, bool cancelled) {
    * added now still runs (and the post hook frees the state). */
   (void)cancelled;
   xc__engine_add_hook(e, on_shutdown, on_post, t);
+  uint32_t every = t->c->opts.clock_refresh_ms;
+  if (!cancelled && every && !atomic_load(&t->c->stopping)) {
+    t->clock_timer = xc__timer_new(e, clock_tick, t);
+    if (t->clock_timer) xc__timer_start(t->clock_timer, every, every);
+  }
 }
 
 /* The trading state of c, created on first use (any thread). NULL when out of memory. */
@@ -271,6 +336,7 @@ static xc__trading *trading_of(xc_client *c) {
   for (int m = 0; m < XC__NMARKETS; m++) {
     xc_clocksync_opts co;
     xc_clocksync_opts_default(&co);
+    if (c->opts.clock_refresh_ms) co.refresh_ms = c->opts.clock_refresh_ms;
     xc_clocksync_init(&t->clock[m], &co);
     xc_breaker_opts bo;
     xc_breaker_opts_default(&bo);
@@ -377,6 +443,7 @@ static void sync_clock(xc__trading *t, xc_market m) {
     return;
   }
   t->time_inflight[m] = true;
+  t->n_time_reqs++;
 }
 
 static void release_waiters(xc__trading *t, xc_market m) {
@@ -396,21 +463,28 @@ static void time_done(xc_status st, const xc__http_resp *resp, void *user) {
   xc_market m = q->m;
   int64_t now = xc_wall_ms();
   t->time_inflight[m] = false;
+  xc_clocksync_verdict verdict = XC_CLOCKSYNC_ACCEPTED;
+  bool sampled = false;
   if (st == XC_OK && resp && resp->status == 200 && !t->stopping) {
     xc_json j;
     xc_json_init(&j);
     int64_t server = 0;
     if (xc_json_parse(&j, resp->body, resp->body_len) == XC_OK &&
         xc_json_get_i64(&j, 0, "serverTime", &server) == XC_OK)
-      (void)xc_clocksync_add_sample(&t->clock[m], q->sent, server, now, NULL);
+      sampled = xc_clocksync_add_sample(&t->clock[m], q->sent, server, now, &verdict) == XC_OK;
     xc_json_free(&j);
   }
   free(q);
   if (t->stopping) return;
   xc_clocksync_stats cs;
   xc_clocksync_stats_get(&t->clock[m], &cs);
-  /* more samples wanted (fresh estimate): take them now, the waiters go with the first one */
-  if (xc_clocksync_needs_refresh(&t->clock[m], now) && cs.samples < 3 && st == XC_OK) sync_clock(t, m);
+  t->clock_offset[m] = cs.offset_ms;
+  t->clock_have[m] = cs.have;
+  /* more samples wanted (fresh estimate), or an outlier that more samples confirm as a clock step
+   * or refute: take them now, the waiters go with the first one */
+  if (st == XC_OK && ((xc_clocksync_needs_refresh(&t->clock[m], now) && cs.samples < 3) ||
+                      (sampled && verdict == XC_CLOCKSYNC_OUTLIER)))
+    sync_clock(t, m);
   release_waiters(t, m);
 }
 
@@ -454,6 +528,7 @@ static void submit(treq *r) {
       return;
     }
   }
+  t->market_used[r->m] = true;
   if (order_entry(r) && !r->breaker_allowed) {
     if (xc_breaker_allow(&t->breaker[r->m], mono_ms()) != XC_OK) {
       finish_req(r, XC_EBREAKER);
@@ -538,6 +613,7 @@ static void send_now(treq *r) {
 static void resolve_unknown(treq *r);
 
 static void apply_order(xc__trading *t, treq *r, xc_order *o, const xc_fill *fills, size_t nf) {
+  t->src = r->k == K_PLACE || r->k == K_CANCEL ? XC__SRC_RESPONSE : r->recon ? XC__SRC_RECONCILE : XC__SRC_QUERY;
   /* venue symbols -> unified */
   snprintf(o->symbol, sizeof o->symbol, "%s", r->sym);
   for (size_t i = 0; i < nf; i++) {
@@ -582,6 +658,7 @@ static void http_done(xc_status st, const xc__http_resp *resp, void *user) {
     xc_breaker_record_started(&t->breaker[r->m], mono_ms(), r->started_mono, st);
     r->breaker_allowed = false;
   }
+  if (st == XC_ETIMESTAMP) t->n_ts_errors++;
   if (st == XC_ETIMESTAMP && r->ts_retries == 0 && !t->stopping) {
     /* the clock estimate is wrong now: resync and retry once (the venue did not execute it) */
     xc_json_free(&j);
@@ -599,6 +676,7 @@ static void http_done(xc_status st, const xc__http_resp *resp, void *user) {
   if (st == XC_EUNKNOWN_OUTCOME && r->k == K_PLACE && !t->stopping) {
     xc_json_free(&j);
     (void)xc_tracker_outcome_unknown(t->tracker, r->sym, r->cid);
+    t->n_unknown++;
     resolve_unknown(r);
     return;
   }
@@ -606,12 +684,15 @@ static void http_done(xc_status st, const xc__http_resp *resp, void *user) {
     if (ve.code) xc__client_fail(c, st, "%s %s: %lld %s", r->method, r->path, (long long)ve.code, ve.msg);
     else xc__client_fail(c, st, "%s %s: %s%s%s", r->method, r->path, xc_status_str(st),
                          resp && resp->errmsg && resp->errmsg[0] ? ": " : "", resp && resp->errmsg ? resp->errmsg : "");
+    t->src = XC__SRC_RESPONSE;
     if (r->k == K_PLACE) {
       (void)xc_tracker_not_found(t->tracker, r->sym, r->cid); /* rejected: never placed */
     } else if (r->k == K_CANCEL) {
       (void)xc_tracker_cancel_failed(t->tracker, r->sym, r->oid, r->cid);
     } else if (r->k == K_RESOLVE && st == XC_EUNKNOWN_ORDER) {
       /* the order never reached the venue */
+      t->src = XC__SRC_QUERY;
+      t->n_resolved_not_placed++;
       (void)xc_tracker_not_found(t->tracker, r->sym, r->cid);
       xc_json_free(&j);
       char vm[160];
@@ -661,6 +742,7 @@ static void http_done(xc_status st, const xc__http_resp *resp, void *user) {
       finish_req(r, XC_EPROTO);
       return;
     }
+    if (r->k == K_RESOLVE) t->n_resolved_placed++;
     apply_order(t, r, &o, fills, nf < 16 ? nf : 16);
     xc_json_free(&j);
     complete(r, XC_OK, &o, NULL);
@@ -857,6 +939,7 @@ static void us_message(xc__ws *ws, const char *data, size_t len, bool binary, vo
   xc_json_free(&j);
   switch (up.kind) {
   case XC__BNT_ORDER: {
+    t->src = XC__SRC_STREAM;
     char sym[XC_SYMBOL_MAX];
     unify(t->c, u->m, up.order.symbol, sym, sizeof sym);
     snprintf(up.order.symbol, sizeof up.order.symbol, "%s", sym);
@@ -930,6 +1013,7 @@ static void us_trades_done(xc__trading *t, treq *r, xc_json *j) {
   size_t n = 0;
   (void)xc__bnt_parse_trades(j, 0, r->m, NULL, 0, &n, NULL, 0);
   xc_fill *f = calloc(n ? n : 1, sizeof *f);
+  t->src = XC__SRC_RECONCILE;
   if (f && xc__bnt_parse_trades(j, 0, r->m, f, n, &n, NULL, 0) == XC_OK) {
     /* oldest first (Binance returns ascending ids) */
     for (size_t i = 0; i < n; i++) {
@@ -947,6 +1031,7 @@ static void us_trades_done(xc__trading *t, treq *r, xc_json *j) {
     if (strcmp(live[i].symbol, r->sym) != 0 || !live[i].client_id[0]) continue;
     treq *g = internal_req(t, K_GET, r->m, "GET", xc__bnt_order_path(r->m), r->m == XC_MARKET_SPOT ? 4 : 1);
     if (!g) continue;
+    g->recon = true;
     snprintf(g->sym, sizeof g->sym, "%s", r->sym);
     snprintf(g->vsym, sizeof g->vsym, "%s", r->vsym);
     snprintf(g->params, sizeof g->params, "symbol=%s&origClientOrderId=%s", r->vsym, live[i].client_id);
@@ -960,7 +1045,10 @@ static bool spot_subscribe_after_logon(ustream *u);
 static void us_opened(ustream *u) {
   xc__trading *t = u->t;
   emit_conn(t, u->m, XC_CONN_OPEN, "");
-  if (u->opened_once && !t->stopping) us_reconcile(t, u->m);
+  if (u->opened_once && !t->stopping) {
+    t->n_reconciled++;
+    us_reconcile(t, u->m);
+  }
   u->opened_once = true;
 }
 
@@ -1136,6 +1224,7 @@ static void us_start(xc__trading *t, xc_market m) {
   ustream *u = &t->us[m];
   u->t = t;
   u->m = m;
+  if (!t->stopping) t->market_used[m] = true;
   if (u->ws || u->starting || t->stopping || !t->signer || !t->c->ws_url[XC_VENUE_BINANCE][m][0]) return;
   if (m == XC_MARKET_SPOT) {
     us_connect(t, m);
@@ -1157,6 +1246,7 @@ static void run_cmd(xc__engine *e, void *arg, bool cancelled) {
     finish_req(r, XC_ECANCELED);
     return;
   }
+  r->t->src = XC__SRC_RESPONSE; /* our own request's local steps (pending new / pending cancel) */
   if (r->k == K_PLACE) {
     xc_order o;
     memset(&o, 0, sizeof o);
@@ -1544,4 +1634,25 @@ void xc__trading_logon_stats(xc_client *c, uint64_t *logons, uint64_t *subs) {
   xc__trading *t = c ? trading_of(c) : NULL;
   *logons = t ? t->n_session_logons : 0;
   *subs = t ? t->n_session_subs : 0;
+}
+
+void xc__trading_stats_get(xc_client *c, xc__trading_stats *out) {
+  memset(out, 0, sizeof *out);
+  xc__trading *t = c ? trading_of(c) : NULL;
+  if (!t) return;
+  for (int i = 0; i < XC__SRC_COUNT; i++) {
+    out->fills[i] = t->n_fills[i];
+    out->orders[i] = t->n_orders[i];
+  }
+  out->unknown_outcomes = t->n_unknown;
+  out->resolved_placed = t->n_resolved_placed;
+  out->resolved_not_placed = t->n_resolved_not_placed;
+  out->timestamp_errors = t->n_ts_errors;
+  out->time_requests = t->n_time_reqs;
+  out->clock_timer_ticks = t->n_clock_ticks;
+  out->reconciliations = t->n_reconciled;
+  for (int m = 0; m < XC__NMARKETS && m < 3; m++) {
+    out->clock_have[m] = t->clock_have[m];
+    out->clock_offset_ms[m] = t->clock_offset[m];
+  }
 }

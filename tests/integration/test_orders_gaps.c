@@ -443,8 +443,11 @@ static void stream_dead_fills(const char *sym, xc_market m, const char *px) {
              xc_order_status_name(v.st), v.fills, got, (unsigned long long)(sx.fills[XC__SRC_STREAM] - s1.fills[XC__SRC_STREAM]));
   }
   assert_true(xc_dec_eq(v.fill_sum, D("0.003")));
+  assert_int_equal(v.fills, 2);
   xc__trading_stats s2 = stats();
-  assert_int_equal(s2.fills[XC__SRC_STREAM] - s1.fills[XC__SRC_STREAM], 1);
+  /* over the stream (it may also carry the other client's side of the trade, adopted as an order
+   * placed elsewhere), not over REST */
+  assert_true(s2.fills[XC__SRC_STREAM] - s1.fills[XC__SRC_STREAM] >= 1);
   assert_int_equal(s2.fills[XC__SRC_RECONCILE], s1.fills[XC__SRC_RECONCILE]);
   printf("# %s: 4 fills missed by the stalled stream recovered over REST, the next one over the stream\n", sym);
 }

@@ -379,6 +379,18 @@ static void compact(xc__side *s) {
  * mostly live levels, many enough that a book whose top levels come and go never compacts. */
 static inline bool too_many_tombstones(const xc__side *s) { return s->n - s->live > 32 + s->live / 8; }
 
+/* After a message's levels: the top entry must not be a tombstone (pop it and any under it), and
+ * tombstones stay bounded. Within a message a tombstone may sit at the top for a while. */
+static void side_settle(xc__side *s) {
+  uint32_t n = s->n;
+  while (n && !s->qty[n - 1]) n--;
+  if (n != s->n) {
+    s->n = n;
+    s->dirty = 0;
+  }
+  if (UNLIKELY(too_many_tombstones(s))) compact(s);
+}
+
 static inline __attribute__((always_inline)) xc_status side_set(xc_book *b, xc__side *s, int64_t k, int64_t q) {
   uint32_t n = s->n;
   uint32_t i = find(s->key, n, k);
@@ -391,17 +403,7 @@ static inline __attribute__((always_inline)) xc_status side_set(xc_book *b, xc__
     b->st.deletes_absent += (uint64_t)((old == 0) & (q == 0));
     uint32_t d = n - 1 - i;
     s->dirty = d < s->dirty ? d : s->dirty;
-    if (UNLIKELY(!q)) {
-      if (d == 0) {
-        /* the top was deleted: drop it and any tombstones under it */
-        do n--;
-        while (n && !s->qty[n - 1]);
-        s->n = n;
-      } else if (UNLIKELY(too_many_tombstones(s))) {
-        compact(s);
-      }
-    }
-    return XC_OK;
+    return XC_OK; /* a deleted top, or too many tombstones: side_settle after the message */
   }
   if (!q) {
     b->st.deletes_absent++;
@@ -455,6 +457,7 @@ static xc_status apply_side(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t
     xc_status st = side_set(b, s, si ? -k : k, q);
     if (UNLIKELY(st != XC_OK)) return st;
   }
+  side_settle(s);
   return XC_OK;
 }
 
@@ -467,6 +470,7 @@ static xc_status apply_side_at_scale(xc_book *b, int si, const xc_depth_lvl *lv,
     xc_status st = side_set(b, s, si ? -k : k, q);
     if (UNLIKELY(st != XC_OK)) return st;
   }
+  side_settle(s);
   return XC_OK;
 }
 

@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <pthread.h>
 #include <tmmintrin.h>
 #define XC_DEPTH_SSSE3 1 /* an SSSE3 path, chosen at run time (xc_depth_dec.simd) */
 #endif
@@ -554,6 +555,21 @@ static inline __attribute__((always_inline)) const char *fast_level(const char *
 static int fast_levels(scan *s, uint32_t *nlv) { XC_FAST_LEVELS_BODY(fast_level) }
 
 #if defined(XC_DEPTH_SSSE3)
+/* gather_ctl[f][scale]: the pshufb control that takes a number whose dot is at byte f (or that
+ * has f digits and no dot) to its f integer digits then `scale` fraction digits, right-aligned in
+ * 16 bytes; 0x80 (reads 0) before the first digit. Built once. */
+static _Alignas(16) int8_t gather_ctl[17][9][16];
+static pthread_once_t gather_once = PTHREAD_ONCE_INIT;
+
+static void gather_init(void) {
+  for (int f = 0; f <= 16; f++)
+    for (int sc = 0; sc <= 8; sc++)
+      for (int t = 0; t < 16; t++) {
+        int j = t - (16 - (f + sc)); /* index among the wanted digits */
+        gather_ctl[f][sc][t] = (int8_t)(j < 0 ? -128 : j < f ? j : j + 1);
+      }
+}
+
 /* The same at a scale of 0..8 with SSSE3: the digits wanted (the integer digits, then exactly
  * `scale` fraction digits, absent ones as zeros) are gathered right-aligned into one 16-byte
  * vector by one shuffle whose control is computed from the dot position, and converted with
@@ -578,12 +594,9 @@ fast_num_ssse3(const char *p, uint64_t *m, int16_t *frac, int scale, bool *off_s
   bool ok = len < 16 && f >= 1 && f + (uint32_t)scale <= 16 && (nd & (nd - 1)) == 0 &&
             (f == len || (p[f] == '.' && f + 1 < len)) && (span & ~used & ~zero) == 0;
   if (__builtin_expect(!ok, 0)) return fast_num(p, m, frac, scale, off_scale);
-  int d = (int)f + scale; /* digits wanted */
-  const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  __m128i j = _mm_sub_epi8(iota, _mm_set1_epi8((char)(16 - d)));            /* wanted digit index */
-  __m128i src = _mm_sub_epi8(j, _mm_cmpgt_epi8(j, _mm_set1_epi8((char)(f - 1)))); /* skip the dot */
-  __m128i bad = _mm_or_si128(_mm_cmpgt_epi8(_mm_setzero_si128(), j),
-                             _mm_cmpgt_epi8(src, _mm_set1_epi8((char)(len - 1))));
+  /* gather control for (dot at f, scale); fraction digits at or past the quote read as 0 */
+  __m128i src = _mm_load_si128((const __m128i *)(const void *)gather_ctl[f][scale]);
+  __m128i bad = _mm_cmpgt_epi8(src, _mm_set1_epi8((char)(len - 1)));
   __m128i dg = _mm_shuffle_epi8(t, _mm_or_si128(src, bad)); /* bad lanes read as 0 */
   __m128i x = _mm_maddubs_epi16(dg, _mm_set1_epi16(0x010A));     /* 10a + b */
   x = _mm_madd_epi16(x, _mm_set1_epi32(0x00010064));             /* 100a + b */
@@ -842,6 +855,7 @@ void xc_depth_dec_init(xc_depth_dec *d) {
 #if defined(XC_DEPTH_SSSE3)
   __builtin_cpu_init();
   d->simd = __builtin_cpu_supports("ssse3");
+  pthread_once(&gather_once, gather_init);
 #endif
 }
 

@@ -4,8 +4,9 @@
  * snapshot) and go LIVE. Regression: the topic was the partial stream while the book was a diff
  * book waiting for depthUpdate diffs and a snapshot, so it never went LIVE on the real venue.
  * Checked on spot and USD-M (whose partial messages are depthUpdate-shaped): LIVE, the local
- * levels equal the simulator's true top N at the same update id, after market moves and after a
- * dropped connection; the book holds no more levels than the stream carries. */
+ * levels equal the simulator's true top N at the same update id, after market moves, after a
+ * dropped connection and after a stalled one; the book holds no more levels than the stream
+ * carries. */
 #include "md_harness.h"
 #include "xconn/trading.h"
 #include "tscale.h"
@@ -87,6 +88,15 @@ static void expect_top(xc_client *c, xc_sim *sim, xc_sim_kind kind, const char *
 
 static bool pred_book_events(h_rec *r, void *arg) { return r->book_updates >= *(int *)arg; }
 static bool pred_reconnecting(h_rec *r, void *arg) { return r->conn_reconnecting >= *(int *)arg; }
+/* After index *arg: a STALE or RESYNCING state, then LIVE(synced). */
+static bool pred_left_then_live(h_rec *r, void *arg) {
+  bool left = false;
+  for (int i = *(int *)arg; i < r->nstates; i++) {
+    if (r->states[i].state == XC_BOOK_STALE || r->states[i].state == XC_BOOK_RESYNCING) left = true;
+    if (left && r->states[i].state == XC_BOOK_LIVE && r->states[i].reason == XC_BOOK_R_SYNCED) return true;
+  }
+  return false;
+}
 
 static void test_partial_books(void **st) {
   (void)st;
@@ -129,6 +139,25 @@ static void test_partial_books(void **st) {
   assert_int_equal(xc_sim_bg_step(sim, 2), XC_OK);
   expect_top(c, sim, XC_SIM_SPOT, "BTCUSDT", "BTC/USDT", 5);
   expect_top(c, sim, XC_SIM_LINEAR, "BTCUSDT", "BTC/USDT:USDT", 5);
+
+  /* a stalled connection (open, silent, pings unanswered): the books leave LIVE (STALE after
+   * book_stale_ms, RESYNCING when the idle watchdog reconnects) and come back by themselves */
+  pthread_mutex_lock(&r.mu);
+  int from = r.nstates;
+  pthread_mutex_unlock(&r.mu);
+  assert_int_equal(xc_sim_stall_ws(sim, 0, true), XC_OK);
+  if (!h_wait(&r, xc_test_ms(10000), pred_left_then_live, &from)) {
+    pthread_mutex_lock(&r.mu);
+    for (int i = from; i < r.nstates; i++)
+      fprintf(stderr, "  state %s (%s)\n", xc_book_state_name(r.states[i].state), xc_book_reason_name(r.states[i].reason));
+    pthread_mutex_unlock(&r.mu);
+    fail_msg("no STALE/RESYNCING -> LIVE after a stall");
+  }
+  assert_int_equal(xc_sim_stall_ws(sim, 0, false), XC_OK);
+  assert_int_equal(xc_sim_bg_step(sim, 2), XC_OK);
+  expect_top(c, sim, XC_SIM_SPOT, "BTCUSDT", "BTC/USDT", 5);
+  expect_top(c, sim, XC_SIM_LINEAR, "BTCUSDT", "BTC/USDT:USDT", 5);
+  expect_top(c, sim, XC_SIM_SPOT, "ETHUSDT", "ETH/USDT", 20);
 
   int want = 10;
   assert_true(h_wait(&r, xc_test_ms(3000), pred_book_events, &want));

@@ -1045,7 +1045,9 @@ static bool spot_subscribe_after_logon(ustream *u);
 static void us_opened(ustream *u) {
   xc__trading *t = u->t;
   emit_conn(t, u->m, XC_CONN_OPEN, "");
-  if (u->opened_once && !t->stopping) {
+  /* after a reconnect, and also on the first open when orders were placed before it (the first
+   * order starts the stream: what happened to it before the stream was up is only over REST) */
+  if ((u->opened_once || u->nsyms) && !t->stopping) {
     t->n_reconciled++;
     us_reconcile(t, u->m);
   }

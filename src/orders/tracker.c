@@ -70,6 +70,15 @@ void xc_tracker_free(xc_tracker *t) {
 
 static bool nonempty(const char *s) { return s && s[0]; }
 
+/* The dedup key of a fill: "SYMBOL:tradeId:orderId". A trade id alone is not enough: when both
+ * sides of one trade are this account's orders (a self-trade), the two fills share the trade id.
+ * The order id is the fill's, else that of the order it belongs to (r may be NULL). */
+#define FILL_KEY_MAX (XC_SYMBOL_MAX + 2 * XC_ID_MAX + 3)
+static int fill_key(char *key, size_t cap, const xc_fill *fill, const rec *r) {
+  const char *oid = fill->order_id[0] ? fill->order_id : r ? r->o.order_id : "";
+  return snprintf(key, cap, "%s:%s:%s", fill->symbol, fill->trade_id, oid);
+}
+
 static rec *find(const xc_tracker *t, const char *sym, const char *oid, const char *cid) {
   if (!nonempty(sym)) return NULL;
   rec *by_cid = NULL;
@@ -205,8 +214,8 @@ xc_status xc_tracker_apply(xc_tracker *t, const xc_order *upd, const xc_fill *fi
     t->st.tracked++;
     r->unknown_outcome = false;
     if (fill) {
-      char key[XC_SYMBOL_MAX + XC_ID_MAX + 2];
-      int n = snprintf(key, sizeof key, "%s:%s", fill->symbol, fill->trade_id);
+      char key[FILL_KEY_MAX];
+      int n = fill_key(key, sizeof key, fill, r);
       if (fill->trade_id[0] && n > 0 && xc_dedup_insert(t->fills, key, (size_t)n) == XC_OK) {
         r->f.fills_sum = fill->qty;
         r->f.n_fills = 1;
@@ -219,8 +228,8 @@ xc_status xc_tracker_apply(xc_tracker *t, const xc_order *upd, const xc_fill *fi
     return XC_OK;
   }
   if (fill && nonempty(fill->trade_id)) {
-    char key[XC_SYMBOL_MAX + XC_ID_MAX + 2];
-    int n = snprintf(key, sizeof key, "%s:%s", fill->symbol, fill->trade_id);
+    char key[FILL_KEY_MAX];
+    int n = fill_key(key, sizeof key, fill, r);
     if (n <= 0 || (size_t)n >= sizeof key) return XC_EINVAL;
     if (r) {
       unsigned ch = 0;

@@ -6,8 +6,9 @@
  *   registered before it is sent (xc_tracker_submitted), so an event that beats the REST response
  *   finds it by client id. Orders first seen in an update (placed elsewhere, or before a restart)
  *   are adopted.
- * - Fills are keyed "SYMBOL:tradeId" in a bounded dedup set: a fill is emitted once however often
- *   it is delivered (duplicated stream message, REST trade list after a reconnect, FULL response).
+ * - Fills are keyed "SYMBOL:tradeId:orderId" in a bounded dedup set (the two sides of a self-trade
+ *   share the trade id): a fill is emitted once however often it is delivered (duplicated stream
+ *   message, REST trade list after a reconnect, FULL response).
  * - A status update is applied through the FSM: a repeat emits nothing (XC_EDUPLICATE); a step
  *   backwards (a stale or reordered message: NEW after PARTIALLY_FILLED, anything after a terminal
  *   status) is dropped and reported with a reason (XC_ESTATE). A fill carried by a dropped update is

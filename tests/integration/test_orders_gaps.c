@@ -462,6 +462,47 @@ static void test_stream_dead_usdm(void **state) {
   stream_dead_fills("BTC/USDT:USDT", XC_MARKET_LINEAR, "60000.0");
 }
 
+/* Both sides of one trade are this client's orders (the simulator has no self-trade prevention; on
+ * Binance it is an account/symbol setting): the two fills share the venue's trade id, and each
+ * order must still get its fill (the dedup key is per order, not per trade id alone). */
+static int setup_quiet_one(void **state) {
+  (void)state;
+  env_new(0, 0, false);
+  return 0;
+}
+
+static void test_self_trade_fills(void **state) {
+  (void)state;
+  const char *syms[2] = {"BTC/USDT", "BTC/USDT:USDT"};
+  const char *px[2] = {"60000.00", "60000.0"};
+  for (int m = 0; m < 2; m++) {
+    char mk[XC_ID_MAX], tk[XC_ID_MAX];
+    snprintf(mk, sizeof mk, "gap-self-mk-%d", m);
+    snprintf(tk, sizeof tk, "gap-self-tk-%d", m);
+    xc_order a, b;
+    xc_order_req q = limit(syms[m], XC_SIDE_SELL, px[m], "0.002", XC_TIF_GTC, mk);
+    assert_int_equal(xc_order_place_sync(E->c, &q, 0, &a, NULL), XC_OK);
+    assert_int_equal(a.status, XC_ORDER_NEW);
+    q = limit(syms[m], XC_SIDE_BUY, px[m], "0.002", XC_TIF_IOC, tk);
+    assert_int_equal(xc_order_place_sync(E->c, &q, 0, &b, NULL), XC_OK);
+    XC_WAIT_UNTIL(xc_dec_eq(view_of(mk, a.order_id).fill_sum, D("0.002")) &&
+                      xc_dec_eq(view_of(tk, b.order_id).fill_sum, D("0.002")) &&
+                      view_of(mk, a.order_id).st == XC_ORDER_FILLED && view_of(tk, b.order_id).st == XC_ORDER_FILLED,
+                  5000);
+    view va = view_of(mk, a.order_id), vb = view_of(tk, b.order_id);
+    if (va.fills != 1 || vb.fills != 1)
+      fail_msg("%s self-trade: maker %d fill(s), taker %d fill(s); want one each", syms[m], va.fills, vb.fills);
+    assert_int_equal(va.st, XC_ORDER_FILLED);
+    assert_int_equal(vb.st, XC_ORDER_FILLED);
+    usleep(200 * 1000);
+    assert_int_equal(view_of(mk, a.order_id).fills, 1);
+    assert_int_equal(view_of(tk, b.order_id).fills, 1);
+  }
+  pthread_mutex_lock(&E->r.mu);
+  assert_int_equal(E->r.dup_fills, 2); /* by (symbol, trade id) the recorder sees each trade twice: once per side */
+  pthread_mutex_unlock(&E->r.mu);
+}
+
 /* ---- 3. the order-entry breaker ------------------------------------------------------------------ */
 
 static void test_breaker_events(void **state) {
@@ -582,6 +623,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_not_placed, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_stream_dead_spot, setup_quiet_two, teardown),
       cmocka_unit_test_setup_teardown(test_stream_dead_usdm, setup_quiet_two, teardown),
+      cmocka_unit_test_setup_teardown(test_self_trade_fills, setup_quiet_one, teardown),
       cmocka_unit_test_setup_teardown(test_breaker_events, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_clock_refresh, setup_clock, teardown),
   };

@@ -6,6 +6,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <curl/curl.h>
+
 const char *xc_test_shared_path(const char *rel) {
   static char path[4096];
   const char *env = getenv("XC_SHARED_DIR");
@@ -86,4 +88,29 @@ const char *xc_test_resp_header(const xc_test_resp *r, const char *name) {
     if (l) l++;
   }
   return v;
+}
+
+int xc_test_http(xc_test_resp *r, const char *method, const char *url, const char *body,
+                 const char *const headers[8]) {
+  memset(r, 0, sizeof *r);
+  CURL *c = curl_easy_init();
+  if (!c) return CURLE_FAILED_INIT;
+  struct curl_slist *h = NULL;
+  for (int i = 0; headers && i < 8; i++)
+    if (headers[i]) h = curl_slist_append(h, headers[i]);
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, xc_test_curl_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, xc_test_curl_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+  CURLcode rc = curl_easy_perform(c);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(c);
+  if (!r->body) r->body = calloc(1, 1);
+  return (int)rc;
 }

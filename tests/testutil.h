@@ -34,6 +34,11 @@ size_t xc_test_curl_header(char *p, size_t sz, size_t n, void *resp);
 /* Value of response header `name` (case-insensitive), trimmed; "" if absent. Static buffer: valid
  * until the next call. */
 const char *xc_test_resp_header(const xc_test_resp *r, const char *name);
+/* One HTTP request with libcurl (5 s timeout) into r, which is zeroed first: method, url, an
+ * optional body, and up to 8 extra header lines ("Name: value"; NULL entries are skipped). Returns
+ * the curl code (0 = a response arrived); r->body is always allocated. */
+int xc_test_http(xc_test_resp *r, const char *method, const char *url, const char *body,
+                 const char *const headers[8]);
 /* Wall-clock milliseconds since the epoch (what venues put in timestamps). */
 int64_t xc_test_wall_ms(void);
 

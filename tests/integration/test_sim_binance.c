@@ -24,7 +24,6 @@ typedef xc_test_resp resp; /* tests/testutil.h */
  * signature (over query || body) to the body when there is one, else to the query. */
 static void http(resp *r, const char *method, const char *base, const char *path, const char *query,
                  const char *body, bool key, bool sign) {
-  memset(r, 0, sizeof *r);
   char q[2048] = "", b[2048] = "";
   if (query) snprintf(q, sizeof q, "%s", query);
   if (body) snprintf(b, sizeof b, "%s", body);
@@ -39,29 +38,14 @@ static void http(resp *r, const char *method, const char *base, const char *path
   }
   char url[2600];
   snprintf(url, sizeof url, "%s%s%s%s", base, path, *q ? "?" : "", q);
-  CURL *c = curl_easy_init();
-  struct curl_slist *h = NULL;
   char kh[200];
+  const char *hs[8] = {0};
   if (key) {
     snprintf(kh, sizeof kh, "X-MBX-APIKEY: %s", g_key);
-    h = curl_slist_append(h, kh);
+    hs[0] = kh;
   }
-  if (body) h = curl_slist_append(h, "Content-Type: application/x-www-form-urlencoded");
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-  if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, b);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, xc_test_curl_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, xc_test_curl_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-  CURLcode rc = curl_easy_perform(c);
-  assert_int_equal(rc, CURLE_OK);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-  curl_slist_free_all(h);
-  curl_easy_cleanup(c);
-  if (!r->body) r->body = calloc(1, 1);
+  if (body) hs[1] = "Content-Type: application/x-www-form-urlencoded";
+  assert_int_equal(xc_test_http(r, method, url, body ? b : NULL, hs), CURLE_OK);
 }
 
 static void drop(resp *r) { free(r->body); }

@@ -36,11 +36,11 @@ enum { NOKEY = 0, SIGNED = 1, BADSIG = 2, BADKEY = 3 };
 /* GET path?query or POST path with a JSON body; auth per mode; ts_shift moves the timestamp. */
 static void http(resp *r, const char *method, const char *path, const char *query, const char *body,
                  int mode, int64_t ts_shift) {
-  memset(r, 0, sizeof *r);
   char url[2600];
   snprintf(url, sizeof url, "%s%s%s%s", g_rest, path, query && *query ? "?" : "", query ? query : "");
-  CURL *c = curl_easy_init();
-  struct curl_slist *h = NULL;
+  const char *hs[8] = {0};
+  char lines[5][700];
+  size_t nh = 0;
   if (mode != NOKEY) {
     const char *payload = body ? body : query ? query : "";
     xc_bybit_auth a;
@@ -48,29 +48,16 @@ static void http(resp *r, const char *method, const char *path, const char *quer
                                         payload, strlen(payload), &a),
                      XC_OK);
     if (mode == BADSIG) a.sign[0] = a.sign[0] == '0' ? '1' : '0';
-    xc_header hs[5];
-    size_t n = xc_bybit_headers(&a, hs);
-    for (size_t i = 0; i < n; i++) {
-      char line[700];
-      snprintf(line, sizeof line, "%s: %s", hs[i].name, hs[i].value);
-      h = curl_slist_append(h, line);
+    xc_header ah[5];
+    size_t n = xc_bybit_headers(&a, ah);
+    for (size_t i = 0; i < n && nh < 5; i++) {
+      snprintf(lines[nh], sizeof lines[nh], "%s: %s", ah[i].name, ah[i].value);
+      hs[nh] = lines[nh];
+      nh++;
     }
   }
-  if (body) h = curl_slist_append(h, "Content-Type: application/json");
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-  if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, xc_test_curl_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, xc_test_curl_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-  assert_int_equal(curl_easy_perform(c), CURLE_OK);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-  curl_slist_free_all(h);
-  curl_easy_cleanup(c);
-  if (!r->body) r->body = calloc(1, 1);
+  if (body) hs[nh++] = "Content-Type: application/json";
+  assert_int_equal(xc_test_http(r, method, url, body, hs), CURLE_OK);
 }
 
 static void drop(resp *r) { free(r->body); }

@@ -24,7 +24,6 @@ static xc_sim *g_sim;
 static char g_spot[128], g_key[128], g_secret[128];
 
 static void http(resp *r, const char *method, const char *base, const char *path, const char *query, bool sign) {
-  memset(r, 0, sizeof *r);
   char q[2048] = "";
   if (query) snprintf(q, sizeof q, "%s", query);
   if (sign) {
@@ -35,23 +34,9 @@ static void http(resp *r, const char *method, const char *base, const char *path
   }
   char url[2600], kh[200];
   snprintf(url, sizeof url, "%s%s%s%s", base, path, *q ? "?" : "", q);
-  CURL *c = curl_easy_init();
-  struct curl_slist *h = NULL;
   snprintf(kh, sizeof kh, "X-MBX-APIKEY: %s", g_key);
-  h = curl_slist_append(h, kh);
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, xc_test_curl_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, xc_test_curl_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-  assert_int_equal(curl_easy_perform(c), CURLE_OK);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-  curl_slist_free_all(h);
-  curl_easy_cleanup(c);
-  if (!r->body) r->body = calloc(1, 1);
+  const char *hs[8] = {kh};
+  assert_int_equal(xc_test_http(r, method, url, NULL, hs), CURLE_OK);
 }
 
 static void h_sleep_dummy(void) { usleep(2000); }

@@ -8,7 +8,8 @@
  *   W3: Bybit orderbook.200 snapshot + deltas.
  *   Readers: lock-free BBO and top-20 copies.
  * A correctness line (level counts, BBO, checksum, gaps) is printed before any timing.
- * Usage: bench_book [messages] (default 100000). Figures only; nothing is asserted. */
+ * Usage: bench_book [messages] (default 100000). Figures only; nothing is asserted.
+ *        bench_book --dump DIR [messages]: writes the W1 snapshot and stream for the ccxt run. */
 #include "benchutil.h"
 
 #include <math.h>
@@ -467,7 +468,41 @@ static void only(const char *what, size_t n) {
   xc_book_free(b);
 }
 
+/* Writes the W1 snapshot and stream (one message per line) to DIR for the peer run in the same
+ * invocation (bench/ccxt_w1.mjs, started by scripts/bench.sh). */
+static int dump(const char *dir, size_t n) {
+  stream s = {0};
+  gen_binance(&s, n, 1001);
+  size_t snap_len;
+  char *snap = gen_snapshot(1000, 1000, &snap_len);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/w1_snapshot.json", dir);
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(snap, 1, snap_len, f) != snap_len || fclose(f) != 0) {
+    fprintf(stderr, "bench_book: cannot write %s\n", path);
+    return 1;
+  }
+  snprintf(path, sizeof path, "%s/w1_stream.jsonl", dir);
+  f = fopen(path, "wb");
+  if (!f) {
+    fprintf(stderr, "bench_book: cannot write %s\n", path);
+    return 1;
+  }
+  for (size_t i = 0; i < s.n; i++) {
+    fwrite(s.data + s.off[i], 1, s.len[i], f);
+    fputc('\n', f);
+  }
+  if (fclose(f) != 0) return 1;
+  free(snap);
+  free(s.data);
+  free(s.off);
+  free(s.len);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 2 && strcmp(argv[1], "--dump") == 0)
+    return dump(argv[2], argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 100000);
   size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 100000;
   if (n < 1000) n = 1000;
   if (getenv("BENCH_BOOK_ONLY")) {

@@ -531,7 +531,19 @@ static void submit(treq *r) {
   t->market_used[r->m] = true;
   if (order_entry(r) && !r->breaker_allowed) {
     if (xc_breaker_allow(&t->breaker[r->m], mono_ms()) != XC_OK) {
-      finish_req(r, XC_EBREAKER);
+      uint64_t now = mono_ms();
+      xc_breaker_stats bs;
+      xc_breaker_stats_get(&t->breaker[r->m], now, &bs);
+      xc_venue_error ve;
+      memset(&ve, 0, sizeof ve);
+      if (bs.state == XC_BREAKER_OPEN)
+        snprintf(ve.msg, sizeof ve.msg, "binance %s order entry: circuit breaker open, probes allowed in %llu ms",
+                 r->m == XC_MARKET_LINEAR ? "usdm" : "spot",
+                 (unsigned long long)(bs.open_until_ms > now ? bs.open_until_ms - now : 0));
+      else
+        snprintf(ve.msg, sizeof ve.msg, "binance %s order entry: circuit breaker half-open, a probe is in flight",
+                 r->m == XC_MARKET_LINEAR ? "usdm" : "spot");
+      complete(r, XC_EBREAKER, NULL, &ve);
       return;
     }
     r->breaker_allowed = true;
@@ -1475,6 +1487,7 @@ static xc_status sync_order(xc_client *c, xc_status st, waiter *w, uint32_t time
     if (out && st == XC_OK) *out = w->order;
     if (err) *err = w->err;
     if (st != XC_OK && w->err.code) xc__client_fail(c, st, "%lld %s", (long long)w->err.code, w->err.msg);
+    else if (st != XC_OK && w->err.msg[0]) xc__client_fail(c, st, "%s", w->err.msg);
   }
   waiter_destroy(w);
   return st;

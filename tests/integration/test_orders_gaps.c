@@ -255,17 +255,19 @@ static int setup_default(void **state) {
 
 /* The simulator places the order, then the answer is lost (503 after execution, or the connection
  * closed without an answer): the client learns the real outcome by its query, exactly one order. */
-static void placed_then_lost(const char *when) {
-  const char *sym = "BTC/USDT";
-  ensure_started(sym, "55000.00");
+static void placed_then_lost(const char *when, xc_market m) {
+  const char *sym = m == XC_MARKET_LINEAR ? "BTC/USDT:USDT" : "BTC/USDT";
+  const char *px = m == XC_MARKET_LINEAR ? "55000.0" : "55000.00";
+  const char *path = m == XC_MARKET_LINEAR ? "/fapi/v1/order" : "/api/v3/order";
+  ensure_started(sym, px);
   xc__trading_stats s0 = stats();
   /* a resting LIMIT: the simulator decided NEW */
   char cid[XC_ID_MAX];
-  snprintf(cid, sizeof cid, "gap-%s-rest", when);
-  fault(when, 503, 1, "/api/v3/order");
+  snprintf(cid, sizeof cid, "gap-%s-rest-%d", when, (int)m);
+  fault(when, 503, 1, path);
   xc_order o;
   xc_venue_error ve;
-  xc_order_req q = limit(sym, XC_SIDE_BUY, "55000.00", "0.001", XC_TIF_GTC, cid);
+  xc_order_req q = limit(sym, XC_SIDE_BUY, px, "0.002", XC_TIF_GTC, cid);
   xc_status st = xc_order_place_sync(E->c, &q, 0, &o, &ve);
   if (st) fail_msg("%s: %s (%s)", when, xc_status_str(st), xc_client_errmsg(E->c));
   assert_int_equal(o.status, XC_ORDER_NEW);
@@ -284,8 +286,8 @@ static void placed_then_lost(const char *when) {
   assert_int_equal(o.status, XC_ORDER_CANCELED);
 
   /* a MARKET order: the simulator filled it before the answer was lost */
-  snprintf(cid, sizeof cid, "gap-%s-mkt", when);
-  fault(when, 503, 1, "/api/v3/order");
+  snprintf(cid, sizeof cid, "gap-%s-mkt-%d", when, (int)m);
+  fault(when, 503, 1, path);
   q = market(sym, XC_SIDE_BUY, "0.002", cid);
   st = xc_order_place_sync(E->c, &q, 0, &o, &ve);
   if (st) fail_msg("%s market: %s (%s)", when, xc_status_str(st), xc_client_errmsg(E->c));
@@ -307,17 +309,19 @@ static void placed_then_lost(const char *when) {
   pthread_mutex_lock(&E->r.mu);
   assert_int_equal(E->r.dup_fills, 0);
   pthread_mutex_unlock(&E->r.mu);
-  printf("# %s: resting order resolved NEW, market order resolved FILLED (%d fills)\n", when, v.fills);
+  printf("# %s %s: resting order resolved NEW, market order resolved FILLED (%d fills)\n", sym, when, v.fills);
 }
 
 static void test_placed_then_503(void **state) {
   (void)state;
-  placed_then_lost("after");
+  placed_then_lost("after", XC_MARKET_SPOT);
+  placed_then_lost("after", XC_MARKET_LINEAR);
 }
 
 static void test_placed_then_dropped(void **state) {
   (void)state;
-  placed_then_lost("drop");
+  placed_then_lost("drop", XC_MARKET_SPOT);
+  placed_then_lost("drop", XC_MARKET_LINEAR);
 }
 
 /* Not placed: refused before the venue saw it, or rejected by the venue (a post-only order that
@@ -532,8 +536,11 @@ static void test_breaker_events(void **state) {
   xc_order o;
   uint64_t t0 = xc_test_now_ns();
   xc_order_req q = limit(sym, XC_SIDE_BUY, "55000.00", "0.001", XC_TIF_GTC, "gap-while-open");
-  assert_int_equal(xc_order_place_sync(E->c, &q, 0, &o, NULL), XC_EBREAKER);
+  xc_venue_error ve;
+  assert_int_equal(xc_order_place_sync(E->c, &q, 0, &o, &ve), XC_EBREAKER);
   uint64_t took_ms = (xc_test_now_ns() - t0) / 1000000u;
+  assert_non_null(strstr(ve.msg, "circuit breaker open"));
+  assert_non_null(strstr(xc_client_errmsg(E->c), "probes allowed in"));
   assert_true(took_ms < (uint64_t)xc_test_ms(500));
   assert_int_equal(open_with(E->c, sym, "gap-while-open"), 0);
   /* cancels are order entry too; queries are not */

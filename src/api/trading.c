@@ -1009,7 +1009,8 @@ static void us_reconcile(xc__trading *t, xc_market m) {
       free(r);
       continue;
     }
-    snprintf(r->params, sizeof r->params, "symbol=%s&limit=100", r->vsym);
+    /* the most recent 1000 (the maximum; the weight does not depend on the limit) */
+    snprintf(r->params, sizeof r->params, "symbol=%s&limit=1000", r->vsym);
     submit(r);
   }
 }

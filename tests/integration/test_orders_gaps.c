@@ -466,6 +466,39 @@ static void test_stream_dead_usdm(void **state) {
   stream_dead_fills("BTC/USDT:USDT", XC_MARKET_LINEAR, "60000.0");
 }
 
+/* Many fills missed: one resting sell is taken by 150 small orders of another client while the
+ * private stream is stalled; after the reconnect all 150 come back over REST, once each (the trade
+ * list holds both sides, 300 trades: more than one page of 100). */
+static void test_stream_dead_many_fills(void **state) {
+  (void)state;
+  const char *sym = "BTC/USDT:USDT";
+  xc_order mk;
+  xc_order_req q = limit(sym, XC_SIDE_SELL, "60000.0", "0.300", XC_TIF_GTC, "gap-many-mk");
+  assert_int_equal(xc_order_place_sync(E->c, &q, 0, &mk, NULL), XC_OK);
+  XC_WAIT_UNTIL(E->r.conn_open[XC_MARKET_LINEAR] >= 1, 5000);
+  assert_true(E->r.conn_open[XC_MARKET_LINEAR] >= 1);
+  xc__trading_stats s0 = stats();
+  assert_int_equal(xc_sim_stall_ws(E->sim, 0, true), XC_OK);
+  for (int i = 0; i < 150; i++) taker(sym, "60000.0", "0.002");
+  usleep(200 * 1000);
+  assert_int_equal(view_of("gap-many-mk", mk.order_id).fills, 0);
+  int n = 0;
+  assert_int_equal(xc_sim_drop_ws(E->sim, &n), XC_OK);
+  XC_WAIT_UNTIL(view_of("gap-many-mk", mk.order_id).fills >= 150 && view_of("gap-many-mk", mk.order_id).st == XC_ORDER_FILLED,
+                10000);
+  usleep(300 * 1000);
+  view v = view_of("gap-many-mk", mk.order_id);
+  if (v.fills != 150) fail_msg("%d of the 150 missed fills recovered", v.fills);
+  assert_true(xc_dec_eq(v.fill_sum, D("0.300")));
+  assert_int_equal(v.st, XC_ORDER_FILLED);
+  assert_int_equal(v.backwards, 0);
+  xc__trading_stats s1 = stats();
+  assert_int_equal(s1.fills[XC__SRC_RECONCILE] - s0.fills[XC__SRC_RECONCILE], 150);
+  pthread_mutex_lock(&E->r.mu);
+  assert_int_equal(E->r.dup_fills, 0);
+  pthread_mutex_unlock(&E->r.mu);
+}
+
 /* Both sides of one trade are this client's orders (the simulator has no self-trade prevention; on
  * Binance it is an account/symbol setting): the two fills share the venue's trade id, and each
  * order must still get its fill (the dedup key is per order, not per trade id alone). */
@@ -630,6 +663,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_not_placed, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_stream_dead_spot, setup_quiet_two, teardown),
       cmocka_unit_test_setup_teardown(test_stream_dead_usdm, setup_quiet_two, teardown),
+      cmocka_unit_test_setup_teardown(test_stream_dead_many_fills, setup_quiet_two, teardown),
       cmocka_unit_test_setup_teardown(test_self_trade_fills, setup_quiet_one, teardown),
       cmocka_unit_test_setup_teardown(test_breaker_events, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_clock_refresh, setup_clock, teardown),

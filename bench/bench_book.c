@@ -468,8 +468,8 @@ static void only(const char *what, size_t n) {
   xc_book_free(b);
 }
 
-/* Writes the W1 snapshot and stream (one message per line) to DIR for the peer run in the same
- * invocation (bench/ccxt_w1.mjs, started by scripts/bench.sh). */
+/* Writes the W1 snapshot and stream (one message per line) and the W2 snapshots to DIR for the
+ * peer run in the same invocation (bench/ccxt_w1.mjs, started by scripts/bench.sh). */
 static int dump(const char *dir, size_t n) {
   stream s = {0};
   gen_binance(&s, n, 1001);
@@ -493,6 +493,19 @@ static int dump(const char *dir, size_t n) {
     fputc('\n', f);
   }
   if (fclose(f) != 0) return 1;
+  /* the W2 snapshots, generated in the order main() generates them (same bytes) */
+  for (int k = 0; k < 2; k++) {
+    int levels = k ? 5000 : 1000;
+    size_t l2;
+    char *s2 = gen_snapshot(levels, 1000, &l2);
+    snprintf(path, sizeof path, "%s/w2_snapshot_%d.json", dir, levels);
+    f = fopen(path, "wb");
+    if (!f || fwrite(s2, 1, l2, f) != l2 || fclose(f) != 0) {
+      fprintf(stderr, "bench_book: cannot write %s\n", path);
+      return 1;
+    }
+    free(s2);
+  }
   free(snap);
   free(s.data);
   free(s.off);

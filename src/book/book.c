@@ -534,26 +534,32 @@ xc_status xc__book_apply_live(xc_book *b, const xc_depth_msg *m, int64_t recv_ns
 
 /* Loads one side from a snapshot list given best first. Fast path for the venues' sorted order;
  * anything else falls back to one insert per level (later entries win). */
-static xc_status load_side(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t n) {
+static xc_status load_side(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t n, bool at_scale) {
   xc__side *s = &b->side[si];
   const int pp = b->px_places, qp = b->qty_places;
   uint32_t want = n < b->o.max_levels ? n : b->o.max_levels;
   xc_status st = side_reserve(b, s, want);
   if (st != XC_OK) return st;
+  /* best first in the message, best last in the array: filled from index want - 1 down */
   uint32_t m = 0;
   bool sorted = true;
   for (uint32_t i = 0; i < n && m < want; i++) {
     int64_t k, q;
-    if (!to_units(lv[i].px_m, lv[i].px_frac, pp, &k) || !to_units(lv[i].qty_m, lv[i].qty_frac, qp, &q) || k == 0)
+    if (at_scale) {
+      k = (int64_t)lv[i].px_m;
+      q = (int64_t)lv[i].qty_m;
+    } else if (!to_units(lv[i].px_m, lv[i].px_frac, pp, &k) || !to_units(lv[i].qty_m, lv[i].qty_frac, qp, &q)) {
       return XC_ERANGE;
+    }
+    if (k == 0) return XC_ERANGE;
     if (!q) continue;
     if (si) k = -k;
-    if (m && k >= s->key[m - 1]) {
+    if (m && k >= s->key[want - m]) {
       sorted = false;
       break;
     }
-    s->key[m] = k;
-    s->qty[m] = q;
+    s->key[want - 1 - m] = k;
+    s->qty[want - 1 - m] = q;
     m++;
   }
   if (sorted) {
@@ -562,13 +568,9 @@ static xc_status load_side(xc_book *b, int si, const xc_depth_lvl *lv, uint32_t 
       for (uint32_t i = want; i < n; i++)
         if (lv[i].qty_m) b->st.levels_evicted++;
     }
-    for (uint32_t i = 0, j = m ? m - 1 : 0; i < j; i++, j--) {
-      int64_t t = s->key[i];
-      s->key[i] = s->key[j];
-      s->key[j] = t;
-      t = s->qty[i];
-      s->qty[i] = s->qty[j];
-      s->qty[j] = t;
+    if (m < want) { /* zero quantities were skipped: close the gap at the bottom */
+      memmove(s->key, s->key + (want - m), m * sizeof(int64_t));
+      memmove(s->qty, s->qty + (want - m), m * sizeof(int64_t));
     }
     s->n = s->live = m;
     return XC_OK;
@@ -582,8 +584,10 @@ xc_status xc__book_load(xc_book *b, const xc_depth_msg *msg) {
   b->side[0].n = b->side[1].n = b->side[0].live = b->side[1].live = 0;
   b->side[0].dirty = b->side[1].dirty = 0;
   xc_status st = fit_scales(b, msg);
-  if (st == XC_OK) st = load_side(b, 0, msg->bids, msg->nbids);
-  if (st == XC_OK) st = load_side(b, 1, msg->asks, msg->nasks);
+  /* numbers decoded at the book's scales (and the scales unchanged by fit_scales) are units */
+  bool units = msg->at_scale && msg->px_scale == b->px_places && msg->qty_scale == b->qty_places;
+  if (st == XC_OK) st = load_side(b, 0, msg->bids, msg->nbids, units);
+  if (st == XC_OK) st = load_side(b, 1, msg->asks, msg->nasks, units);
   if (st == XC_OK) {
     b->last_id = msg->last_id;
     if (msg->event_ms != XC_DEPTH_ABSENT) b->last_event_ms = msg->event_ms;
@@ -968,6 +972,8 @@ xc_status xc_book_feed_snapshot(xc_book *b, const char *body, size_t len, int64_
   *outcome = XC_BOOK_O_IGNORED;
   if (!b || (!body && len)) return XC_EINVAL;
   xc_depth_msg m;
+  b->dec.px_scale = b->px_places;
+  b->dec.qty_scale = b->qty_places;
   xc_status st = b->o.venue == XC_BOOK_BYBIT ? xc_depth_decode_bybit_rest(&b->dec, body, len, &m)
                                              : xc_depth_decode_binance_rest(&b->dec, body, len, &m);
   if (st != XC_OK) {

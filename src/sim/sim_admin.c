@@ -179,7 +179,7 @@ static xc_status instrument_cmd(xc_sim *sim, xc_json *j, xc_buf *out) {
 
 static const char *help_text =
     "{\"commands\":[\"drop_ws\",\"stall_ws {conn_id,stall}\",\"connections\","
-    "\"book_gap {venue,symbol,n}\",\"book_cross {venue,symbol,kind}\",\"instrument {venue,kind,symbol,tick_size,min_notional,min_qty,max_qty,status}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n,when(before|after|drop),path,method}\","
+    "\"book_gap {venue,symbol,n}\",\"book_cross {venue,symbol,kind}\",\"instrument {venue,kind,symbol,tick_size,min_notional,min_qty,max_qty,status}\",\"duplicate {n}\",\"reorder {n}\",\"http_fault {status,n,when(before|after|drop|hang),path,method}\","
     "\"latency {ms}\",\"clock_shift {ms}\",\"rate_limit {pct,window_s}\","
     "\"venue_fault {venue,kind,symbol}\",\"book {venue,kind,symbol,depth}\",\"bg_step {n}\","
     "\"bg_pause {pause}\",\"deposit {venue,kind,asset,amount}\",\"markets\",\"stats\",\"reset_faults\"]}";
@@ -264,7 +264,7 @@ xc_status xc__sim_admin_run(xc_sim *sim, const char *name, const char *args, siz
     (void)arg_text(&j, "when", when, sizeof when);
     (void)arg_text(&j, "path", path, sizeof path);
     (void)arg_text(&j, "method", method, sizeof method);
-    int wm = !strcmp(when, "before") ? 0 : !strcmp(when, "after") ? 1 : !strcmp(when, "drop") ? 2 : -1;
+    int wm = !strcmp(when, "before") ? 0 : !strcmp(when, "after") ? 1 : !strcmp(when, "drop") ? 2 : !strcmp(when, "hang") ? 3 : -1;
     if (status < 400 || status > 599 || n < 0 || n > 1000000 || wm < 0 || (path[0] && path[0] != '/')) st = XC_EINVAL;
     else {
       sim->http_fault_status = (int)status;

@@ -297,7 +297,8 @@ struct xc_sim {
   int bg_max_orders;    /* background orders per market (400) */
   uint32_t latency_ms;
   int http_fault_status, http_fault_n;
-  int http_fault_when;        /* 0 before the handler, 1 after it (answer replaced), 2 after it (no answer, closed) */
+  int http_fault_when;        /* 0 before the handler, 1 after it (answer replaced), 2 after it (no answer,
+                                 closed), 3 after it (no answer, left open) */
   char http_fault_path[96];   /* only requests to this path ( = any) */
   char http_fault_method[8];  /* only this method ("" = any) */
   int dup_n, reorder_n;

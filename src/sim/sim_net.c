@@ -521,6 +521,10 @@ static void http_dispatch(sim_conn *c, xc__sim_req *req) {
     xc__sim_conn_close(c);
     return;
   }
+  if (fault && sim->http_fault_when == 3) { /* executed, never answered: the client times out */
+    c->delayed = true; /* holds this connection's later requests too; closed when the client gives up */
+    return;
+  }
   if (fault) { /* executed, but the answer is an error */
     resp_reset(&sim->resp);
     fault_answer(c, req, head, close);

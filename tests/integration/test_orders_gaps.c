@@ -1,7 +1,7 @@
 /* Order entry under faults, against the simulator over loopback (one simulator and client per test):
  *
  * - unknown outcomes: the simulator executes the order and then answers 503 or drops the connection
- *   (http_fault when=after / when=drop); the client resolves by client id and the user ends with
+ *   (http_fault when=after / when=drop), or never answers (when=hang: a timeout); the client resolves by client id and the user ends with
  *   exactly one order in the state the simulator decided (NEW or FILLED); and the "not placed"
  *   branch: refused before the venue saw it (when=before), or rejected by the venue (post-only
  *   crossing) whose answer was then lost;
@@ -119,6 +119,7 @@ typedef struct env {
 } env;
 
 static env *E;
+static int g_req_timeout_ms = 3000; /* the clients' request timeout (scaled) */
 
 static void env_new(uint32_t bg_actions, uint32_t clock_refresh_ms, bool second) {
   E = calloc(1, sizeof *E);
@@ -136,7 +137,7 @@ static void env_new(uint32_t bg_actions, uint32_t clock_refresh_ms, bool second)
   xc_client_opts_default(&o);
   o.endpoints_json = xc_sim_endpoints_json(E->sim);
   o.binance = &k;
-  o.request_timeout_ms = (uint32_t)xc_test_ms(3000);
+  o.request_timeout_ms = (uint32_t)xc_test_ms(g_req_timeout_ms);
   if (clock_refresh_ms) o.clock_refresh_ms = clock_refresh_ms;
   if (second) assert_int_equal(xc_client_new(&o, &E->c2), XC_OK);
   o.on_event = on_event;
@@ -322,6 +323,20 @@ static void test_placed_then_dropped(void **state) {
   (void)state;
   placed_then_lost("drop", XC_MARKET_SPOT);
   placed_then_lost("drop", XC_MARKET_LINEAR);
+}
+
+/* executed, never answered: the request times out (1.5 s here) */
+static int setup_short_timeout(void **state) {
+  (void)state;
+  g_req_timeout_ms = 1500;
+  env_new(4, 0, false);
+  g_req_timeout_ms = 3000;
+  return 0;
+}
+
+static void test_placed_then_timeout(void **state) {
+  (void)state;
+  placed_then_lost("hang", XC_MARKET_SPOT);
 }
 
 /* Not placed: refused before the venue saw it, or rejected by the venue (a post-only order that
@@ -660,6 +675,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_placed_then_503, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_placed_then_dropped, setup_default, teardown),
+      cmocka_unit_test_setup_teardown(test_placed_then_timeout, setup_short_timeout, teardown),
       cmocka_unit_test_setup_teardown(test_not_placed, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_stream_dead_spot, setup_quiet_two, teardown),
       cmocka_unit_test_setup_teardown(test_stream_dead_usdm, setup_quiet_two, teardown),

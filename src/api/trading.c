@@ -67,6 +67,8 @@ typedef struct xc__trading {
   xc__trade_src src;                     /* [engine] source of the updates being applied now */
   xc__timer *clock_timer;                /* [engine] periodic clock refresh (opts.clock_refresh_ms) */
   bool market_used[XC__NMARKETS];        /* [engine] a request or a stream used this market */
+  uint8_t outlier_resamples[XC__NMARKETS]; /* [engine] immediate re-samples after outliers since the
+                                            last accepted sample or timer tick (bounded) */
   xc__timer *breaker_timer[XC__NMARKETS]; /* [engine] open -> half-open at the open timeout */
   _Atomic uint64_t n_fills[XC__SRC_COUNT], n_orders[XC__SRC_COUNT];
   _Atomic uint64_t n_unknown, n_resolved_placed, n_resolved_not_placed, n_ts_errors, n_time_reqs,
@@ -111,7 +113,7 @@ struct treq {
   treq *next;               /* delayed / wait_clock lists */
   char params[512];         /* unsigned query parameters */
   bool unsigned_req;        /* K_LKEY: API key only */
-  bool recon;               /* K_GET issued by the reconciliation after a reconnect */
+  bool recon;               /* K_GET issued by the reconciliation of a private stream (re)open */
 };
 
 static void us_start(xc__trading *t, xc_market m);
@@ -239,8 +241,6 @@ static void emit_cb(void *user, const xc_order *o, const xc_fill *f) {
   xc__client_emit(t->c, &ev);
 }
 
-/* An order-entry breaker changed state: XC_EV_BREAKER (engine thread: breakers are only driven
- * there). */
 static void breaker_tick(xc__timer *tm, void *arg);
 
 /* Open -> half-open is time-driven: a timer at the open timeout polls the breaker, so the user sees
@@ -253,6 +253,8 @@ static void breaker_arm(xc__trading *t, xc_market m, uint64_t open_until) {
   xc__timer_start(t->breaker_timer[m], open_until > now ? open_until - now + 1 : 1, 0);
 }
 
+/* An order-entry breaker changed state: XC_EV_BREAKER (engine thread: breakers are only driven
+ * there). */
 static void breaker_changed(xc_breaker *b, const xc_breaker_event *bev, void *user) {
   xc__trading *t = user;
   xc_event ev;
@@ -288,6 +290,7 @@ static void clock_tick(xc__timer *tm, void *arg) {
   xc__trading *t = arg;
   if (t->stopping || !t->signer) return;
   t->n_clock_ticks++;
+  memset(t->outlier_resamples, 0, sizeof t->outlier_resamples);
   for (int m = 1; m < XC__NMARKETS; m++)
     if (t->market_used[m] && t->c->rest_url[XC_VENUE_BINANCE][m][0]) sync_clock(t, (xc_market)m);
 }
@@ -481,9 +484,13 @@ static void time_done(xc_status st, const xc__http_resp *resp, void *user) {
   t->clock_offset[m] = cs.offset_ms;
   t->clock_have[m] = cs.have;
   /* more samples wanted (fresh estimate), or an outlier that more samples confirm as a clock step
-   * or refute: take them now, the waiters go with the first one */
-  if (st == XC_OK && ((xc_clocksync_needs_refresh(&t->clock[m], now) && cs.samples < 3) ||
-                      (sampled && verdict == XC_CLOCKSYNC_OUTLIER)))
+   * or refute: take them now (outliers: at most 4 in a row per tick, so a venue whose clock answers
+   * keep disagreeing cannot make us loop on time requests); the waiters go with the first one */
+  bool outlier = sampled && verdict == XC_CLOCKSYNC_OUTLIER;
+  if (sampled && !outlier) t->outlier_resamples[m] = 0;
+  if (outlier && t->outlier_resamples[m] < 4) t->outlier_resamples[m]++;
+  else outlier = false;
+  if (st == XC_OK && ((xc_clocksync_needs_refresh(&t->clock[m], now) && cs.samples < 3) || outlier))
     sync_clock(t, m);
   release_waiters(t, m);
 }

@@ -18,7 +18,7 @@ typedef enum xc__trade_src {
   XC__SRC_STREAM = 0, /* the private (user-data) stream */
   XC__SRC_RESPONSE,   /* the answer to our own place / cancel request */
   XC__SRC_QUERY,      /* a REST query: get, open orders, or the query resolving an unknown outcome */
-  XC__SRC_RECONCILE,  /* reconciliation after a private-stream reconnect: trade list + order queries */
+  XC__SRC_RECONCILE,  /* reconciliation when a private stream (re)opens: trade list + order queries */
   XC__SRC_COUNT
 } xc__trade_src;
 
@@ -31,7 +31,7 @@ typedef struct xc__trading_stats {
   uint64_t timestamp_errors;      /* -1021 answers received */
   uint64_t time_requests;         /* server-time requests sent (all markets) */
   uint64_t clock_timer_ticks;     /* periodic clock refresh timer firings */
-  uint64_t reconciliations;       /* private-stream reconnects reconciled */
+  uint64_t reconciliations;       /* private-stream (re)opens reconciled */
   bool clock_have[3];             /* per xc_market: an estimate exists */
   int64_t clock_offset_ms[3];     /* per xc_market: server - local, ms */
 } xc__trading_stats;

@@ -117,8 +117,10 @@ XC_API xc_status xc_order_get(xc_client *c, const xc_order_ref *ref, xc_order_cb
 /* Open orders of one symbol (symbol required). */
 XC_API xc_status xc_orders_open(xc_client *c, xc_venue v, const char *symbol, xc_orders_cb cb, void *user);
 
-/* Blocking forms: wait up to timeout_ms (0 = the client's request timeout) and copy the result.
- * err may be NULL. */
+/* Blocking forms: wait up to timeout_ms and copy the result. On XC_ETIMEDOUT the request goes on
+ * and its outcome still arrives as order events (out is not written). 0 waits until it completes,
+ * which the client's request timeout and the resolution of an unknown outcome bound. err may be
+ * NULL. Never from a callback (XC_EMISUSE). */
 XC_API xc_status xc_order_place_sync(xc_client *c, const xc_order_req *req, uint32_t timeout_ms, xc_order *out,
                                      xc_venue_error *err);
 XC_API xc_status xc_order_cancel_sync(xc_client *c, const xc_order_ref *ref, uint32_t timeout_ms, xc_order *out,

@@ -7,6 +7,7 @@
  * lost after sending) is never resent: it is resolved by a query by client id. A -1021 timestamp
  * rejection resynchronizes the clock and retries the request once. See docs/internals/trading.md.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1431,26 +1432,42 @@ xc_status xc_orders_open(xc_client *c, xc_venue v, const char *symbol, xc_orders
 
 /* ---- blocking forms ---------------------------------------------------------------------------- */
 
+/* A blocking call's rendezvous with its completion. Heap-allocated with two references (the caller
+ * and the completion): a caller that gives up at its timeout returns at once, and the completion,
+ * which always comes exactly once, later frees the waiter without touching the caller's memory. */
 typedef struct waiter {
   pthread_mutex_t mu;
   pthread_cond_t cv;
-  bool done;
+  int refs;
+  bool done, abandoned;
   xc_status st;
   xc_order order;
   xc_venue_error err;
-  xc_order *list;
+  xc_order *list; /* the caller's array (orders_open); not written once abandoned */
   size_t cap, n;
 } waiter;
 
-static void waiter_init(waiter *w) {
-  memset(w, 0, sizeof *w);
+static waiter *waiter_new(void) {
+  waiter *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
   pthread_mutex_init(&w->mu, NULL);
-  pthread_cond_init(&w->cv, NULL);
+  pthread_condattr_t ca;
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&w->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  w->refs = 2;
+  return w;
 }
 
-static void waiter_destroy(waiter *w) {
+/* Drops one reference; the last one frees. Called with w->mu held, which it releases. */
+static void waiter_release_locked(waiter *w) {
+  bool last = --w->refs == 0;
+  pthread_mutex_unlock(&w->mu);
+  if (!last) return;
   pthread_mutex_destroy(&w->mu);
   pthread_cond_destroy(&w->cv);
+  free(w);
 }
 
 static void on_order_sync(xc_client *c, xc_status st, const xc_order *o, const xc_venue_error *err, void *user) {
@@ -1462,7 +1479,7 @@ static void on_order_sync(xc_client *c, xc_status st, const xc_order *o, const x
   if (err) w->err = *err;
   w->done = true;
   pthread_cond_signal(&w->cv);
-  pthread_mutex_unlock(&w->mu);
+  waiter_release_locked(w);
 }
 
 static void on_orders_sync(xc_client *c, xc_status st, const xc_order *o, size_t n, void *user) {
@@ -1471,33 +1488,59 @@ static void on_orders_sync(xc_client *c, xc_status st, const xc_order *o, size_t
   pthread_mutex_lock(&w->mu);
   w->st = st;
   w->n = n;
-  for (size_t i = 0; o && i < n && i < w->cap; i++) w->list[i] = o[i];
+  for (size_t i = 0; !w->abandoned && o && i < n && i < w->cap; i++) w->list[i] = o[i];
   w->done = true;
   pthread_cond_signal(&w->cv);
-  pthread_mutex_unlock(&w->mu);
+  waiter_release_locked(w);
 }
 
-/* Waits for w; the request completes exactly once, so on timeout we still wait for it (bounded by
- * the client's own request timeout and the resolution of unknown outcomes). */
-static xc_status wait_for(xc_client *c, waiter *w, uint32_t timeout_ms) {
-  (void)timeout_ms;
+/* Waits for w up to timeout_ms (0: until it completes, which the client's request timeout and the
+ * resolution of unknown outcomes bound). Returns with w->mu held. On timeout the request goes on:
+ * its result still reaches the order events; the caller gets XC_ETIMEDOUT. */
+static xc_status wait_locked(waiter *w, uint32_t timeout_ms) {
   pthread_mutex_lock(&w->mu);
-  while (!w->done) pthread_cond_wait(&w->cv, &w->mu);
-  pthread_mutex_unlock(&w->mu);
-  (void)c;
+  if (!timeout_ms) {
+    while (!w->done) pthread_cond_wait(&w->cv, &w->mu);
+    return w->st;
+  }
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_sec += timeout_ms / 1000;
+  until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+  if (until.tv_nsec >= 1000000000L) {
+    until.tv_sec++;
+    until.tv_nsec -= 1000000000L;
+  }
+  while (!w->done)
+    if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == ETIMEDOUT && !w->done) {
+      w->abandoned = true;
+      return XC_ETIMEDOUT;
+    }
   return w->st;
 }
 
+/* Submission result st (the completion fires only if it is XC_OK), then the wait. */
 static xc_status sync_order(xc_client *c, xc_status st, waiter *w, uint32_t timeout_ms, xc_order *out,
                             xc_venue_error *err) {
-  if (st == XC_OK) {
-    st = wait_for(c, w, timeout_ms);
-    if (out && st == XC_OK) *out = w->order;
-    if (err) *err = w->err;
-    if (st != XC_OK && w->err.code) xc__client_fail(c, st, "%lld %s", (long long)w->err.code, w->err.msg);
-    else if (st != XC_OK && w->err.msg[0]) xc__client_fail(c, st, "%s", w->err.msg);
+  if (st != XC_OK) {
+    pthread_mutex_lock(&w->mu);
+    w->refs--; /* no completion will come */
+    waiter_release_locked(w);
+    return st;
   }
-  waiter_destroy(w);
+  st = wait_locked(w, timeout_ms);
+  if (st == XC_ETIMEDOUT && !w->done) {
+    waiter_release_locked(w);
+    if (err) memset(err, 0, sizeof *err);
+    return xc__client_fail(c, st, "no result within %u ms; the request goes on and its outcome arrives as order events",
+                           timeout_ms);
+  }
+  if (out && st == XC_OK) *out = w->order;
+  if (err) *err = w->err;
+  xc_venue_error ve = w->err;
+  waiter_release_locked(w);
+  if (st != XC_OK && ve.code) xc__client_fail(c, st, "%lld %s", (long long)ve.code, ve.msg);
+  else if (st != XC_OK && ve.msg[0]) xc__client_fail(c, st, "%s", ve.msg);
   return st;
 }
 
@@ -1514,40 +1557,46 @@ static void ensure_instruments(xc_client *c, xc_market m) {
 xc_status xc_order_place_sync(xc_client *c, const xc_order_req *req, uint32_t timeout_ms, xc_order *out,
                               xc_venue_error *err) {
   if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "_sync call from a callback");
-  waiter w;
-  waiter_init(&w);
-  return sync_order(c, xc_order_place(c, req, NULL, on_order_sync, &w), &w, timeout_ms, out, err);
+  waiter *w = waiter_new();
+  if (!w) return XC_ENOMEM;
+  return sync_order(c, xc_order_place(c, req, NULL, on_order_sync, w), w, timeout_ms, out, err);
 }
 
 xc_status xc_order_cancel_sync(xc_client *c, const xc_order_ref *ref, uint32_t timeout_ms, xc_order *out,
                                xc_venue_error *err) {
   if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "_sync call from a callback");
-  waiter w;
-  waiter_init(&w);
-  return sync_order(c, xc_order_cancel(c, ref, on_order_sync, &w), &w, timeout_ms, out, err);
+  waiter *w = waiter_new();
+  if (!w) return XC_ENOMEM;
+  return sync_order(c, xc_order_cancel(c, ref, on_order_sync, w), w, timeout_ms, out, err);
 }
 
 xc_status xc_order_get_sync(xc_client *c, const xc_order_ref *ref, uint32_t timeout_ms, xc_order *out,
                             xc_venue_error *err) {
   if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "_sync call from a callback");
-  waiter w;
-  waiter_init(&w);
-  return sync_order(c, xc_order_get(c, ref, on_order_sync, &w), &w, timeout_ms, out, err);
+  waiter *w = waiter_new();
+  if (!w) return XC_ENOMEM;
+  return sync_order(c, xc_order_get(c, ref, on_order_sync, w), w, timeout_ms, out, err);
 }
 
 xc_status xc_orders_open_sync(xc_client *c, xc_venue v, const char *symbol, uint32_t timeout_ms, xc_order *out,
                               size_t cap, size_t *n) {
   if (on_engine(c)) return xc__client_fail(c, XC_EMISUSE, "_sync call from a callback");
-  waiter w;
-  waiter_init(&w);
-  w.list = out;
-  w.cap = out ? cap : 0;
-  xc_status st = xc_orders_open(c, v, symbol, on_orders_sync, &w);
-  if (st == XC_OK) {
-    st = wait_for(c, &w, timeout_ms);
-    if (n) *n = w.n;
+  waiter *w = waiter_new();
+  if (!w) return XC_ENOMEM;
+  w->list = out;
+  w->cap = out ? cap : 0;
+  xc_status st = xc_orders_open(c, v, symbol, on_orders_sync, w);
+  if (st != XC_OK) {
+    pthread_mutex_lock(&w->mu);
+    w->refs--; /* no completion will come */
+    waiter_release_locked(w);
+    return st;
   }
-  waiter_destroy(&w);
+  st = wait_locked(w, timeout_ms);
+  bool timed_out = st == XC_ETIMEDOUT && !w->done;
+  if (!timed_out && n) *n = w->n;
+  waiter_release_locked(w);
+  if (timed_out) return xc__client_fail(c, st, "no result within %u ms", timeout_ms);
   return st;
 }
 

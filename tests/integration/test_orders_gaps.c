@@ -339,6 +339,53 @@ static void test_placed_then_timeout(void **state) {
   placed_then_lost("hang", XC_MARKET_SPOT);
 }
 
+/* A _sync call honours its timeout: with the venue executing the order but never answering, the
+ * caller gets XC_ETIMEDOUT after timeout_ms, not after the client's request timeout; the request
+ * goes on and the order still arrives, once, as events. The open-orders form gives up the same way
+ * and its late completion does not write into the caller's (by then freed) array: ASan checks. */
+static void test_sync_timeout(void **state) {
+  (void)state;
+  const char *sym = "BTC/USDT";
+  ensure_started(sym, "55000.00");
+  fault("hang", 503, 1, "/api/v3/order");
+  xc_order o;
+  xc_venue_error ve;
+  xc_order_req q = limit(sym, XC_SIDE_BUY, "55000.00", "0.002", XC_TIF_GTC, "gap-sync-timeout");
+  uint64_t t0 = xc_test_now_ns();
+  assert_int_equal(xc_order_place_sync(E->c, &q, 300, &o, &ve), XC_ETIMEDOUT);
+  uint64_t took_ms = (xc_test_now_ns() - t0) / 1000000u;
+  assert_true(took_ms >= 300);
+  assert_true(took_ms < (uint64_t)xc_test_ms(g_req_timeout_ms)); /* well before the request's own timeout */
+  assert_non_null(strstr(xc_client_errmsg(E->c), "no result within 300 ms"));
+  /* the request went on: the client resolves the lost answer and the order arrives as events */
+  XC_WAIT_UNTIL(view_of("gap-sync-timeout", NULL).st == XC_ORDER_NEW, g_req_timeout_ms + 5000);
+  assert_int_equal(view_of("gap-sync-timeout", NULL).st, XC_ORDER_NEW);
+  assert_int_equal(open_with(E->c, sym, "gap-sync-timeout"), 1);
+
+  /* open orders: the venue never answers the query */
+  char args[256];
+  snprintf(args, sizeof args, "{\"status\":503,\"n\":1,\"when\":\"hang\",\"path\":\"/api/v3/openOrders\",\"method\":\"GET\"}");
+  assert_int_equal(xc_sim_admin(E->sim, "http_fault", args, NULL), XC_OK);
+  xc_order *arr = malloc(64 * sizeof *arr);
+  assert_non_null(arr);
+  size_t n = 0;
+  t0 = xc_test_now_ns();
+  assert_int_equal(xc_orders_open_sync(E->c, XC_VENUE_BINANCE, sym, 300, arr, 64, &n), XC_ETIMEDOUT);
+  took_ms = (xc_test_now_ns() - t0) / 1000000u;
+  assert_true(took_ms >= 300 && took_ms < (uint64_t)xc_test_ms(g_req_timeout_ms));
+  free(arr);
+  /* let the abandoned query complete (the request timeout), then the client still works */
+  struct timespec ts = {0, 0};
+  int wait_ms = xc_test_ms(g_req_timeout_ms) + 500;
+  ts.tv_sec = wait_ms / 1000;
+  ts.tv_nsec = (long)(wait_ms % 1000) * 1000000L;
+  nanosleep(&ts, NULL);
+  assert_int_equal(open_with(E->c, sym, "gap-sync-timeout"), 1);
+  xc_order_ref ref = {.venue = XC_VENUE_BINANCE, .symbol = sym, .client_id = "gap-sync-timeout"};
+  assert_int_equal(xc_order_cancel_sync(E->c, &ref, 0, &o, NULL), XC_OK);
+  assert_int_equal(o.status, XC_ORDER_CANCELED);
+}
+
 /* Not placed: refused before the venue saw it, or rejected by the venue (a post-only order that
  * would cross) with the rejection lost behind a 503. Either way the query finds nothing: REJECTED,
  * nothing open. */
@@ -676,6 +723,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_placed_then_503, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_placed_then_dropped, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_placed_then_timeout, setup_short_timeout, teardown),
+      cmocka_unit_test_setup_teardown(test_sync_timeout, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_not_placed, setup_default, teardown),
       cmocka_unit_test_setup_teardown(test_stream_dead_spot, setup_quiet_two, teardown),
       cmocka_unit_test_setup_teardown(test_stream_dead_usdm, setup_quiet_two, teardown),

@@ -111,6 +111,7 @@ struct treq {
   uint64_t started_mono;
   bool breaker_allowed;
   xc__timer *timer;
+  void (*then)(treq *);     /* what a delayed request does when its timer fires */
   treq *next;               /* delayed / wait_clock lists */
   char params[512];         /* unsigned query parameters */
   bool unsigned_req;        /* K_LKEY: API key only */
@@ -506,7 +507,19 @@ static void delayed_fire(xc__timer *tm, void *arg) {
       break;
     }
   r->next = NULL;
-  send_now(r);
+  r->then(r);
+}
+
+/* Parks r on the delayed list (cancelled at shutdown) and runs then(r) after ms. False if no
+ * timer could be made (nothing parked). */
+static bool park(treq *r, uint64_t ms, void (*then)(treq *)) {
+  r->timer = xc__timer_new(r->t->c->eng, delayed_fire, r);
+  if (!r->timer) return false;
+  r->then = then;
+  r->next = r->t->delayed;
+  r->t->delayed = r;
+  xc__timer_start(r->timer, ms, 0);
+  return true;
 }
 
 static bool order_entry(const treq *r) { return r->k == K_PLACE || r->k == K_CANCEL; }
@@ -568,14 +581,7 @@ static void submit(treq *r) {
     return;
   }
   if (wait > 0) {
-    r->timer = xc__timer_new(c->eng, delayed_fire, r);
-    if (!r->timer) {
-      finish_req(r, XC_ENOMEM);
-      return;
-    }
-    r->next = t->delayed;
-    t->delayed = r;
-    xc__timer_start(r->timer, (uint64_t)wait, 0);
+    if (!park(r, (uint64_t)wait, send_now)) finish_req(r, XC_ENOMEM);
     return;
   }
   send_now(r);
@@ -833,22 +839,8 @@ static void http_done(xc_status st, const xc__http_resp *resp, void *user) {
   xc_json_free(&j);
 }
 
-static void resolve_fire(xc__timer *tm, void *arg) {
-  treq *r = arg;
-  xc__timer_free(tm);
-  r->timer = NULL;
-  for (treq **p = &r->t->delayed; *p; p = &(*p)->next)
-    if (*p == r) {
-      *p = r->next;
-      break;
-    }
-  r->next = NULL;
-  submit(r);
-}
-
 /* Turns r into a query by client id (GET, idempotent) after a short delay; never a resend. */
 static void resolve_unknown(treq *r) {
-  xc__trading *t = r->t;
   r->k = K_RESOLVE;
   r->method = "GET";
   r->path = xc__bnt_order_path(r->m);
@@ -858,14 +850,7 @@ static void resolve_unknown(treq *r) {
   snprintf(r->params, sizeof r->params, "symbol=%s&origClientOrderId=%s", r->vsym, r->cid);
   uint64_t delay = 50u << (r->resolve_tries < 5 ? r->resolve_tries : 5);
   r->resolve_tries++;
-  r->timer = xc__timer_new(t->c->eng, resolve_fire, r);
-  if (!r->timer) {
-    submit(r);
-    return;
-  }
-  r->next = t->delayed;
-  t->delayed = r;
-  xc__timer_start(r->timer, delay, 0);
+  if (!park(r, delay, submit)) submit(r);
 }
 
 /* ---- user-data streams ------------------------------------------------------------------------- */
